@@ -1,0 +1,29 @@
+"""The `onestop` command. Each sub-command is a thin wrapper over the action layer."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from onestop.cli import audit, calendar, db, demo, serve, tick
+
+app = typer.Typer(
+    name="onestop",
+    help="onestop 一站式政务服务平台 — one-window services, 12345, oversight and reform ledgers on one engine.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(calendar.app, name="calendar", help="工作日历: deadlines, working days, importing a year's notice")
+app.add_typer(db.app, name="db", help="数据库: migrations")
+app.add_typer(audit.app, name="audit", help="审计: verify the tamper-evident event chains")
+app.command("tick", help="扫描所有计时: warnings, overdue marks, timeout actions")(tick.tick_command)
+app.command("demo", help="示例县: build the demo county and serve it")(demo.demo_command)
+app.command("serve", help="启动服务: serve an existing database")(serve.serve_command)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

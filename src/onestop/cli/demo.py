@@ -1,0 +1,53 @@
+"""`onestop demo`: a sample county on a local SQLite file, then the server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+import typer
+
+from onestop.actions.runtime import Runtime
+from onestop.config import Settings
+from onestop.db.engine import make_engine
+
+
+def demo_command(
+    no_serve: bool = typer.Option(False, "--no-serve", help="只生成数据库，不启动服务"),
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+    days: int = typer.Option(30, "--days", min=1, max=365, help="模拟多少天的业务"),
+    seed: int = typer.Option(2026, "--seed", help="随机种子，相同种子生成相同数据"),
+) -> None:
+    settings = Settings.from_env()
+    url = sa.engine.make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise typer.BadParameter("演示数据只写入本地 SQLite 文件；请取消 ONESTOP_DATABASE_URL 或指向 sqlite:///…")
+    database = Path(url.database)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)  # refresh: the demo always starts clean
+
+    from onestop.demo.build import build_demo
+
+    rt = Runtime(engine=make_engine(settings.database_url))
+    typer.echo(f"正在生成示例县 (和平县) 数据库: {database}")
+    build = build_demo(rt, now=rt.now(), days=days, seed=seed)
+    sim = build.simulation
+    typer.echo(
+        f"已模拟 {days} 天: {sim.applications} 件申请, {sim.approvals} 个部门审批环节, {sim.actions} 次办理操作; "
+        f"扫描: {dict(sim.tick.actions) if sim.tick else {}}"
+    )
+    lines = [f"{name:<12} {pw}" for name, pw in build.county.passwords.items()]
+    password_file = settings.data_dir / "demo-passwords.txt"
+    password_file.parent.mkdir(parents=True, exist_ok=True)
+    password_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.chmod(password_file, 0o600)
+    typer.echo("演示账号 (用户名 密码)，已保存到 " + str(password_file) + ":")
+    for line in lines:
+        typer.echo("  " + line)
+    rt.engine.dispose()
+    if not no_serve:
+        from onestop.cli.serve import serve
+
+        serve(host, port)

@@ -1,0 +1,127 @@
+"""The schema, as SQLAlchemy Core tables. Alembic migrations in `migrations/` create exactly this."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from onestop.db.types import UTCDateTime, json_type
+
+# Constraint names are fixed so that Alembic migrations are the same on SQLite and PostgreSQL.
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+units = sa.Table(
+    "units",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("parent_id", sa.Integer, sa.ForeignKey("units.id"), index=True),
+    sa.Column("region_code", sa.String(12)),
+    sa.Column("duties", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(100), nullable=False),
+    sa.Column("unit_id", sa.Integer, sa.ForeignKey("units.id"), index=True),
+    sa.Column("roles", json_type(), nullable=False),
+    sa.Column("password_hash", sa.String(255)),
+    sa.Column("phone", sa.String(32)),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", UTCDateTime),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+parties = sa.Table(
+    "parties",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("id_number", sa.String(32), nullable=False),
+    sa.Column("phone", sa.String(32)),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("kind", "id_number", name="uq_parties_kind_id_number"),
+)
+
+cases = sa.Table(
+    "cases",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("number", sa.String(40), nullable=False, unique=True),
+    sa.Column("kind", sa.String(64), nullable=False, index=True),
+    sa.Column("state", sa.String(64), nullable=False),
+    sa.Column("unit_id", sa.Integer, sa.ForeignKey("units.id"), index=True),
+    sa.Column("parent_id", sa.Integer, sa.ForeignKey("cases.id"), index=True),
+    sa.Column("party_id", sa.Integer, sa.ForeignKey("parties.id"), index=True),
+    sa.Column("payload", json_type(), nullable=False),
+    sa.Column("clock", json_type()),
+    # Derived from the clock and the calendar; stored so lists, rankings and the tick can use an index.
+    sa.Column("clock_mode", sa.String(16), nullable=False),
+    sa.Column("alarm", sa.String(16), nullable=False),
+    sa.Column("due_at", UTCDateTime, index=True),
+    sa.Column("due_provisional", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("next_alarm_at", UTCDateTime, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("event_count", sa.Integer, nullable=False),
+    sa.Column("last_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+case_events = sa.Table(
+    "case_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("actor_id", sa.Integer),
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+    sa.Column("from_state", sa.String(64)),
+    sa.Column("to_state", sa.String(64), nullable=False),
+    sa.Column("data", json_type(), nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.UniqueConstraint("case_id", "seq", name="uq_case_events_case_id_seq"),
+)
+
+case_counters = sa.Table(
+    "case_counters",
+    metadata,
+    sa.Column("prefix", sa.String(8), primary_key=True),
+    sa.Column("day", sa.String(8), primary_key=True),
+    sa.Column("value", sa.Integer, nullable=False),
+)
+
+calendar_notices = sa.Table(
+    "calendar_notices",
+    metadata,
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("notice", json_type(), nullable=False),
+    sa.Column("imported_at", UTCDateTime, nullable=False),
+    sa.Column("imported_by", sa.String(64), nullable=False),
+)
+
+settings = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", json_type(), nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
