@@ -84,11 +84,7 @@ def main() -> int:
     print(f"chinese_calendar.find_workday ({len(sample):,}): {cc_rate:14,.0f} /s")
     print(f"holidays China.get_nth_working_day ({len(sample):,}): {hol_rate:14,.0f} /s")
 
-    cc_diff = [
-        (d, n, ours, theirs)
-        for (d, n, ours), theirs in zip(sample, cc_answers, strict=True)
-        if ours != theirs
-    ]
+    cc_diff = [(d, n, ours, theirs) for (d, n, ours), theirs in zip(sample, cc_answers, strict=True) if ours != theirs]
     explained = sum(not wt.is_workday(d) and theirs == nth(d, n + 1) for d, n, _, theirs in cc_diff)
     non_working_starts = sum(not wt.is_workday(d) for d, _, _ in sample)
     hol_diff = sum(ours != theirs for (_, _, ours), theirs in zip(sample, hol_answers, strict=True))
@@ -105,9 +101,7 @@ def main() -> int:
     )
     unexplained = len(cc_diff) - explained
     if batch_vs_single or unexplained or hol_diff:
-        print(
-            f"UNEXPECTED disagreements: batch/single {batch_vs_single}, cc {unexplained}, holidays {hol_diff}"
-        )
+        print(f"UNEXPECTED disagreements: batch/single {batch_vs_single}, cc {unexplained}, holidays {hol_diff}")
 
     print(
         f"RESULT batch_per_s={batch_rate:.0f} single_per_s={single_rate:.0f} "

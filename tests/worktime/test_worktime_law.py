@@ -163,9 +163,7 @@ def test_missing_year_is_an_error_naming_the_year_and_command(wt: WorkingTime, a
         wt.nth_workday_after(date(2027, 12, 30), 5)
 
 
-def test_provisional_deadline_into_2027_and_its_confirmation(
-    wt: WorkingTime, at: At, fictional_2027: Path
-) -> None:
+def test_provisional_deadline_into_2027_and_its_confirmation(wt: WorkingTime, at: At, fictional_2027: Path) -> None:
     start = at("2026-12-20 10:00")  # a Sunday; the 2027 notice is not out
     before = wt.deadline(start, Limit.parse("10d"))
     assert before == (at("2027-01-04 17:30"), True)

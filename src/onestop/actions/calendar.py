@@ -49,6 +49,11 @@ def _settings(conn: Connection) -> dict[str, Any]:
     return {row.key: row.value for row in conn.execute(sa.select(settings))}
 
 
+def load_settings(engine: Engine) -> dict[str, Any]:
+    with read(engine) as conn:
+        return _settings(conn)
+
+
 @dataclass(frozen=True)
 class RederiveReport:
     fingerprint: str

@@ -10,9 +10,7 @@ from onestop.cases.kinds import ClockPolicy
 from onestop.worktime import Due
 
 
-def assess(
-    clock: Clock | None, policy: ClockPolicy, now: datetime, wt: Calendar
-) -> tuple[AlarmLevel, Due | None]:
+def assess(clock: Clock | None, policy: ClockPolicy, now: datetime, wt: Calendar) -> tuple[AlarmLevel, Due | None]:
     """The level a running clock has at ``now`` and its due; (NORMAL, None) when not running.
 
     Thresholds are inclusive so that the instant ``next_alarm_at`` reports is one at which the sweep acts.
@@ -24,8 +22,7 @@ def assess(
         return AlarmLevel.NORMAL, None
     if now >= due.at:
         return AlarmLevel.OVERDUE, due
-    warn = clock.warn_at(wt, policy.warn_before)
-    if warn is not None and now >= warn:
+    if clock.warned(wt, policy.warn_before, now):
         return AlarmLevel.WARNING, due
     return AlarmLevel.NORMAL, due
 
@@ -42,12 +39,13 @@ def alarm_after(
     """The alarm after a transition, and the new clock's due.
 
     A running clock is judged afresh (an extension can lower the level). A clock that has just paused or
-    stopped keeps the level it had at that moment, so finishing late stays on the record as overdue even if
-    the sweep had not yet run. An idle clock keeps whatever level it had.
+    stopped records lateness: overdue if it was past due at that moment (so finishing late stays on the
+    record even if the sweep had not yet run), else the level it had. An idle clock keeps its level.
     """
     if new_clock is not None and new_clock.running_since is not None:
         return assess(new_clock, policy, now, wt)
-    if old_clock is not None and old_clock.running_since is not None:
-        level, _ = assess(old_clock, policy, now, wt)
-        return level, None
+    if old_clock is not None and previous is not AlarmLevel.OVERDUE:
+        due = old_clock.due(wt)
+        if due is not None and now >= due.at:
+            return AlarmLevel.OVERDUE, None
     return previous, None

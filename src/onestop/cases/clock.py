@@ -22,7 +22,7 @@ Counting rules (行政许可法 §42/§82, 民法典 §201):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from fractions import Fraction
 from typing import Literal, Protocol, cast
@@ -58,8 +58,11 @@ def _aware(at: datetime) -> datetime:
     return at
 
 
+_ZERO: dict[str, Limit] = {DAY_UNIT: Limit.days(0), MINUTE_UNIT: Limit.minutes(0)}
+
+
 def zero_like(limit: Limit) -> Limit:
-    return Limit(amount=Fraction(0), unit=limit.unit)
+    return _ZERO[limit.unit]
 
 
 @dataclass(frozen=True)
@@ -70,16 +73,60 @@ class Segment:
     end: datetime | None
 
 
+class _Memo:
+    """Answers already derived for one calendar object (see ``Clock._memo``)."""
+
+    __slots__ = ("due", "due_wt", "warn", "warn_before", "warn_wt")
+
+    def __init__(self) -> None:
+        self.due_wt: object = None
+        self.due: Due | None = None
+        self.warn_wt: object = None
+        self.warn_before: Limit | None = None
+        self.warn: datetime | None = None
+
+    # Copies and pickles of a clock start with an empty memo rather than dragging a calendar along.
+    def __copy__(self) -> _Memo:
+        return _Memo()
+
+    def __deepcopy__(self, memo: dict[int, object]) -> _Memo:
+        return _Memo()
+
+    def __reduce__(self) -> tuple[type[_Memo], tuple[()]]:
+        return (_Memo, ())
+
+
 @dataclass(frozen=True)
 class Clock:
     limit: Limit
     extension: Limit  # sum of all extensions granted, in the limit's unit (zero when none)
     segments: tuple[Segment, ...] = ()
     stopped_at: datetime | None = None
+    # Derived once per instance because every action reads them (Fraction arithmetic is slow); they are
+    # functions of the fields above, so they take no part in equality or JSON.
+    _total: Fraction = field(init=False, repr=False, compare=False)
+    _counting: Counting = field(init=False, repr=False, compare=False)
+    # due/warn_at per calendar object: a clock is immutable and so is a WorkingTime (a calendar change makes
+    # a new one), so the answers for the same calendar object cannot change. Every action, the tick and the
+    # row's derived columns ask for them again; computing them once matters.
+    _memo: _Memo = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        extra = self.extension.amount
+        total = self.limit.amount + extra if extra else self.limit.amount
+        if self.limit.unit != DAY_UNIT:
+            counting: Counting = "minutes"
+        elif total.denominator == 1:
+            counting = "days"
+        else:
+            counting = "minutes" if total < 1 else "minutes_after_start_day"
+        object.__setattr__(self, "_total", total)
+        object.__setattr__(self, "_counting", counting)
+        object.__setattr__(self, "_memo", _Memo())
 
     @classmethod
     def new(cls, limit: Limit) -> Clock:
-        return cls(limit=limit, extension=zero_like(limit))
+        return cls(limit, zero_like(limit))
 
     # -- facts -------------------------------------------------------------------------------------------
 
@@ -94,7 +141,7 @@ class Clock:
     @property
     def total(self) -> Limit:
         """The whole budget: limit plus extensions."""
-        return Limit(amount=self.limit.amount + self.extension.amount, unit=self.limit.unit)
+        return Limit(amount=self._total, unit=self.limit.unit)
 
     @property
     def running_since(self) -> datetime | None:
@@ -105,28 +152,23 @@ class Clock:
     @property
     def counting(self) -> Counting:
         """How the budget is counted: whole days, minutes from the start, or minutes after the start day."""
-        if self.limit.unit != DAY_UNIT:
-            return "minutes"
-        total = self.limit.amount + self.extension.amount
-        if total.denominator == 1:
-            return "days"
-        return "minutes" if total < 1 else "minutes_after_start_day"
+        return self._counting
 
     @property
     def counts_minutes(self) -> bool:
-        return self.counting != "days"
+        return self._counting != "days"
 
     # -- transitions (each returns a new clock) ---------------------------------------------------------
 
     def start(self, at: datetime) -> Clock:
         if self.mode is not ClockMode.NOT_STARTED:
             raise ValueError(f"cannot start a clock that is {self.mode}")
-        return replace(self, segments=(Segment(_aware(at), None),))
+        return Clock(self.limit, self.extension, (Segment(_aware(at), None),))
 
     def pause(self, at: datetime) -> Clock:
         if self.mode is not ClockMode.RUNNING:
             raise ValueError(f"cannot pause a clock that is {self.mode}")
-        return replace(self, segments=self._closed_at(at))
+        return Clock(self.limit, self.extension, self._closed_at(at))
 
     def resume(self, at: datetime) -> Clock:
         """Resume a paused clock; a stopped clock is reopened (重办) and keeps the budget it had used."""
@@ -135,20 +177,20 @@ class Clock:
         last_end = self.segments[-1].end
         if last_end is not None and _aware(at) < last_end:
             raise ValueError("a clock cannot resume before it was paused")
-        return replace(self, segments=(*self.segments, Segment(at, None)), stopped_at=None)
+        return Clock(self.limit, self.extension, (*self.segments, Segment(at, None)))
 
     def stop(self, at: datetime) -> Clock:
         if self.mode is ClockMode.STOPPED:
             raise ValueError("the clock is already stopped")
         segments = self._closed_at(at) if self.mode is ClockMode.RUNNING else self.segments
-        return replace(self, segments=segments, stopped_at=_aware(at))
+        return Clock(self.limit, self.extension, segments, _aware(at))
 
     def extend(self, limit: Limit) -> Clock:
         if limit.unit != self.limit.unit:
             raise ValueError(f"extension unit {limit.unit} differs from the limit's {self.limit.unit}")
         if limit.amount <= 0:
             raise ValueError("an extension must be positive")
-        return replace(self, extension=Limit(amount=self.extension.amount + limit.amount, unit=limit.unit))
+        return Clock(self.limit, self.extension + limit, self.segments, self.stopped_at)
 
     def _closed_at(self, at: datetime) -> tuple[Segment, ...]:
         current = self.segments[-1]
@@ -160,13 +202,12 @@ class Clock:
 
     def budget(self, wt: Calendar) -> int:
         """The total budget in counting units: whole working days, or working minutes."""
-        total = self.total.amount
-        if self.limit.unit == DAY_UNIT and self.counts_minutes:
-            total = total * wt.day_minutes
-        return math.ceil(total)
+        if self.limit.unit == DAY_UNIT and self._counting != "days":
+            return math.ceil(self._total * wt.day_minutes)
+        return self._total.numerator  # whole days, or minutes (minute limits are whole by construction)
 
     def _span(self, wt: Calendar, a: datetime, b: datetime) -> int:
-        counting = self.counting
+        counting = self._counting
         if counting == "days":
             return wt.workdays_between(a, b) if b > a else 0
         if counting == "minutes_after_start_day":
@@ -195,7 +236,7 @@ class Clock:
         return self._to_limit_units(self.budget(wt) - self.used_units(wt, now), wt)
 
     def _after(self, wt: Calendar, start: datetime, units: int) -> Due:
-        counting = self.counting
+        counting = self._counting
         if counting == "days":
             return wt.add_workdays(start, units)
         if counting == "minutes_after_start_day":
@@ -207,27 +248,50 @@ class Clock:
         since = self.running_since
         if since is None:
             return None
+        memo = self._memo
+        if memo.due_wt is wt and memo.due is not None:
+            return memo.due
         left = self.budget(wt) - self._used_before_current(wt)
         if left <= 0 and len(self.segments) > 1:
             # Exhausted before this segment began (resumed after the limit passed): overdue at once.
-            return Due(at=since, provisional=False)
-        # A zero limit on a first run is 即办: due by close of office that working day, the calendar's rule.
-        return self._after(wt, since, max(left, 0))
+            due = Due(at=since, provisional=False)
+        else:
+            # A zero limit on a first run is 即办: due by close of office that working day, the calendar's rule.
+            due = self._after(wt, since, max(left, 0))
+        memo.due_wt, memo.due = wt, due
+        return due
 
     def warn_at(self, wt: Calendar, warn_before: Limit) -> datetime | None:
         """When only ``warn_before`` of the budget is left; None unless running."""
         since = self.running_since
         if since is None:
             return None
+        memo = self._memo
+        if memo.warn_wt is wt and memo.warn_before == warn_before and memo.warn is not None:
+            return memo.warn
         left = self.budget(wt) - self._used_before_current(wt) - self._warn_units(wt, warn_before)
-        if left < 0:
-            return since
-        return self._after(wt, since, left).at
+        warn = since if left < 0 else self._after(wt, since, left).at
+        memo.warn_wt, memo.warn_before, memo.warn = wt, warn_before, warn
+        return warn
+
+    def warned(self, wt: Calendar, warn_before: Limit, now: datetime) -> bool:
+        """Whether ``now`` is at or past ``warn_at`` (cheaply False when it provably is not)."""
+        since = self.running_since
+        if since is None:
+            return False
+        if self._counting == "days" and now.astimezone(TZ).date() <= since.astimezone(TZ).date():
+            left = self.budget(wt) - self._used_before_current(wt) - self._warn_units(wt, warn_before)
+            if left >= 1:
+                # warn_at is then a close of office on a later working day: no calendar lookup needed.
+                return False
+        warn = self.warn_at(wt, warn_before)
+        return warn is not None and now >= warn
 
     def _warn_units(self, wt: Calendar, warn_before: Limit) -> int:
-        minutes = (
-            warn_before.amount if warn_before.unit == MINUTE_UNIT else warn_before.amount * wt.day_minutes
-        )
+        amount = warn_before.amount
+        if self._counting == "days" and warn_before.unit == DAY_UNIT and amount.denominator == 1:
+            return amount.numerator  # the common case, without Fraction arithmetic
+        minutes = amount if warn_before.unit == MINUTE_UNIT else amount * wt.day_minutes
         if self.counts_minutes:
             return math.ceil(minutes)
         # A day-counting clock warns at a day boundary: round a minute warning up to whole days.
@@ -239,9 +303,7 @@ class Clock:
         return {
             "limit": _limit_json(self.limit),
             "extension": _limit_json(self.extension),
-            "segments": [
-                [s.start.isoformat(), None if s.end is None else s.end.isoformat()] for s in self.segments
-            ],
+            "segments": [[s.start.isoformat(), None if s.end is None else s.end.isoformat()] for s in self.segments],
             "stopped_at": None if self.stopped_at is None else self.stopped_at.isoformat(),
         }
 

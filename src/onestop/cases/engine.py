@@ -6,9 +6,11 @@ touches a database, so the action layer owns the transaction and the tests own t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from onestop.cases.actor import ROLE_LABELS, SYSTEM, SYSTEM_ROLE, Actor
 from onestop.cases.alarm import alarm_after, assess
@@ -65,6 +67,7 @@ def open_case(
             "payload": body,
             "limit": None if limit is None else str(limit),
         },
+        plain=True,  # body is a fresh plain copy; the case and its first event may share it (both immutable)
     )
     case = Case(
         id=None,
@@ -136,8 +139,9 @@ def decide(  # noqa: PLR0917  (positional by contract: the action layer calls de
         alarm=level,
         due_at=None if due is None else due.at,
         due_provisional=False if due is None else due.provisional,
+        **_chained(case, event),
     )
-    return _appended(updated, event), event
+    return updated, event
 
 
 def sweep(case: Case, now: datetime, wt: Calendar) -> tuple[Case, list[Event]]:
@@ -161,7 +165,7 @@ def sweep(case: Case, now: datetime, wt: Calendar) -> tuple[Case, list[Event]]:
             "provisional": due.provisional,
         }
         event = _next_event(case, action, actor=SYSTEM, now=now, to_state=case.state, data=data)
-        case = _appended(replace(case, alarm=level, due_at=due.at, due_provisional=due.provisional), event)
+        case = replace(case, alarm=level, due_at=due.at, due_provisional=due.provisional, **_chained(case, event))
         events.append(event)
     if case.alarm is AlarmLevel.OVERDUE and _timeout_pending(kind, case):
         timeout = kind.clock.timeout_action
@@ -212,8 +216,8 @@ def rederive(case: Case, wt: Calendar, now: datetime) -> tuple[Case, Event | Non
     if level is not case.alarm:
         data[ALARM_KEY] = {"from": case.alarm.value, "to": level.value}
     event = _next_event(case, "due_changed", actor=SYSTEM, now=now, to_state=case.state, data=data)
-    updated = replace(case, alarm=level, due_at=new_at, due_provisional=new_provisional)
-    return _appended(updated, event), event
+    updated = replace(case, alarm=level, due_at=new_at, due_provisional=new_provisional, **_chained(case, event))
+    return updated, event
 
 
 def check_version(case: Case, expected: int) -> None:
@@ -246,9 +250,15 @@ def _limit_for(kind: CaseKind, payload: Mapping[str, object]) -> Limit | None:
     if isinstance(value, Limit):
         return value
     try:
-        return Limit.parse(str(value))
+        return _parse_limit(str(value))
     except ValueError:
         raise MissingData(f"办理时限「{value}」格式不正确（例如 5d、0.5d、2h）", field=field) from None
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_limit(text: str) -> Limit:
+    # Limits repeat ("3d", "20d") and Limit is immutable, so parsing each text once is safe.
+    return Limit.parse(text)
 
 
 def _valid_action(kind: CaseKind, case: Case, action_code: str) -> ActionSpec:
@@ -300,7 +310,7 @@ def _extended(kind: CaseKind, clock: Clock | None, raw: object) -> Clock:
     if clock is None or clock.mode is ClockMode.STOPPED:
         raise InvalidAction("该案件没有可延长的办理时限")
     try:
-        extra = raw if isinstance(raw, Limit) else Limit.parse(str(raw))
+        extra = raw if isinstance(raw, Limit) else _parse_limit(str(raw))
     except ValueError:
         raise MissingData(f"延长期限「{raw}」格式不正确（例如 10d）", field=EXTENSION_KEY) from None
     if extra.unit != clock.limit.unit or extra.amount <= 0:
@@ -353,14 +363,14 @@ def _next_event(
     )
 
 
-def _appended(case: Case, event: Event) -> Case:
-    return replace(
-        case,
-        version=case.version + 1,
-        updated_at=event.at,
-        last_hash=event.hash,
-        event_count=event.seq,
-    )
+def _chained(case: Case, event: Event) -> dict[str, Any]:
+    """The fields an appended event changes on its case (merged into the one ``replace`` per action)."""
+    return {
+        "version": case.version + 1,
+        "updated_at": event.at,
+        "last_hash": event.hash,
+        "event_count": event.seq,
+    }
 
 
 __all__ = [

@@ -47,9 +47,13 @@ class Event:
         )
 
 
+# One encoder, built once: json.dumps with non-default options builds a new encoder on every call.
+_ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+
+
 def canonical_json(value: object) -> str:
     """One text per value: the hash must not depend on key order, spacing or escaping."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE(value)
 
 
 def utc_iso(at: datetime) -> str:
@@ -86,11 +90,36 @@ def event_hash(  # noqa: PLR0917  (positional by contract, mirroring the hashed 
     return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain_copy(value: object) -> object:
+    """A deep copy of plain JSON data (dicts with str keys, lists, scalars); TypeError for anything else."""
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError("non-str key")
+            out[key] = _plain_copy(item)
+        return out
+    if isinstance(value, list):
+        return [_plain_copy(item) for item in value]
+    raise TypeError(type(value).__name__)
+
+
 def json_data(data: Mapping[str, object] | None) -> dict[str, object]:
     """A plain-JSON copy of ``data``: what a JSON column gives back, so the hash survives a round trip."""
     if not data:
         return {}
     try:
+        # Fast path: data that is already plain JSON is copied as is (no encode/decode round trip).
+        return _plain_copy(dict(data))  # type: ignore[return-value]
+    except TypeError:
+        pass
+    try:
+        # Tuples, int keys, Mappings: exactly what a JSON column would give back.
         copied: dict[str, object] = json.loads(canonical_json(dict(data)))
     except TypeError as exc:
         raise ValueError(f"event data is not JSON-able: {exc}") from exc
@@ -109,13 +138,15 @@ def chain_event(
     from_state: str | None,
     to_state: str,
     data: Mapping[str, object] | None = None,
+    plain: bool = False,
 ) -> Event:
-    """The next event given the chain's tip (seq and hash), which is what a case row stores."""
-    clean = json_data(data)
+    """The next event given the chain's tip (seq and hash), which is what a case row stores.
+
+    ``data`` is copied as plain JSON unless ``plain`` says the caller built it from plain JSON already.
+    """
+    clean = dict(data or {}) if plain else json_data(data)
     digest = event_hash(prev_hash, case_number, seq, action, actor, actor_id, at, from_state, to_state, clean)
-    return Event(
-        case_number, seq, action, actor, actor_id, at, from_state, to_state, clean, prev_hash, digest
-    )
+    return Event(case_number, seq, action, actor, actor_id, at, from_state, to_state, clean, prev_hash, digest)
 
 
 def make_event(

@@ -111,9 +111,7 @@ def _validate(kind: CaseKind) -> None:
         if key != spec.code:
             raise ValueError(f"{where}: state key {key!r} != its code {spec.code!r}")
         if spec.colour not in PALETTE:
-            raise ValueError(
-                f"{where}: state {key!r} colour {spec.colour!r} not in palette {sorted(PALETTE)}"
-            )
+            raise ValueError(f"{where}: state {key!r} colour {spec.colour!r} not in palette {sorted(PALETTE)}")
         # A finished case must not keep counting against a unit's scorecard.
         if spec.terminal and spec.clock is not ClockMode.STOPPED:
             raise ValueError(f"{where}: terminal state {key!r} must stop the clock")

@@ -1,77 +1,60 @@
-"""`onestop calendar`: deadlines, day lists and importing State Council holiday notices.
+"""`onestop calendar`: deadlines, day lists, importing State Council holiday notices, local calendar settings.
 
-Storage of imported notices goes through ``store_notice`` / ``load_stored_notices``: for now a JSON
-overlay file in ``$ONESTOP_DATA_DIR`` (default ``./var``); the database will take this over.
+The calendar is the deployment's: bundled notices plus what was imported into the database, so every web
+process and tick worker computes with the same days. Without a database yet, the bundled calendar is used.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from onestop.actions.runtime import Runtime
 from onestop.worktime import (
     TZ,
     CalendarYearUnknown,
     Limit,
     NoticeFormatError,
+    OfficeHours,
     RegionalHolidays,
     WorkingTime,
-    YearNotice,
     default_working_time,
     import_holiday_cn,
-    notices_to_json,
 )
-from onestop.worktime.national import notices_from_json
 
-OVERLAY_FILE = "calendar-notices.json"
-REGIONAL_FILE = "regional-holidays.json"
 PROVISIONAL_MARK = "（暂定）provisional"
 
 app = typer.Typer(
     name="calendar",
-    help="工作日历：计算办理期限、查询工作日、导入国务院放假通知。",
+    help="工作日历：计算办理期限、查询工作日、导入国务院放假通知、设置地方节假日与办公时间。",
     no_args_is_help=True,
 )
 
 
-def data_dir() -> Path:
-    return Path(os.environ.get("ONESTOP_DATA_DIR") or "var")
-
-
-def load_stored_notices() -> list[YearNotice]:
-    """Notices imported with ``onestop calendar import`` (the overlay file), oldest year first."""
-    path = data_dir() / OVERLAY_FILE
-    if not path.exists():
-        return []
-    return notices_from_json(path.read_text(encoding="utf-8"), source=str(path))
-
-
-def store_notice(notice: YearNotice) -> Path:
-    """Persist an imported notice (replacing the same year); returns where it went."""
-    path = data_dir() / OVERLAY_FILE
-    notices = {n.year: n for n in load_stored_notices()}
-    notices[notice.year] = notice
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(notices_to_json(notices.values()), encoding="utf-8")
-    tmp.replace(path)  # atomic: a crash never leaves half a calendar behind
-    return path
-
-
-def load_regional() -> RegionalHolidays | None:
-    path = data_dir() / REGIONAL_FILE
-    return RegionalHolidays.load(path) if path.exists() else None
-
-
 def working_time(region: str | None = None) -> WorkingTime:
-    """The calendar the CLI computes with: bundled notices + imported ones (+ regional data)."""
-    regional = load_regional() if region else None
-    return default_working_time(load_stored_notices(), regional=regional, region_code=region)
+    """The deployment's calendar; `region` picks that region's holidays from the stored regional data."""
+    from onestop.actions.calendar import REGIONAL_HOLIDAYS, load_settings, load_working_time
+    from onestop.cli.context import runtime
+    from onestop.db.migrate import current_revision
+
+    engine = runtime().engine
+    if current_revision(engine) is None:
+        return default_working_time(region_code=region) if region else default_working_time()
+    wt = load_working_time(engine)
+    if region is None or region == wt.region_code:
+        return wt
+    regional = load_settings(engine).get(REGIONAL_HOLIDAYS)
+    return WorkingTime(
+        wt.national,
+        RegionalHolidays.from_mapping(regional) if regional else None,
+        region,
+        wt.office_hours,
+        wt.closures,
+    )
 
 
 def _fail(message: str) -> typer.Exit:
@@ -85,9 +68,7 @@ def _parse_start(text: str) -> datetime:
             return datetime.combine(date.fromisoformat(text.strip()), datetime.min.time(), tzinfo=TZ)
         start = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise _fail(
-            f"无法识别的开始时间：{text!r}（应为 ISO 格式，如 2025-03-03T10:00 或 2025-03-03）"
-        ) from None
+        raise _fail(f"无法识别的开始时间：{text!r}（应为 ISO 格式，如 2025-03-03T10:00 或 2025-03-03）") from None
     # At the command line a time without offset means Beijing time.
     return start.replace(tzinfo=TZ) if start.tzinfo is None else start.astimezone(TZ)
 
@@ -99,9 +80,7 @@ def _parse_date(text: str, option: str) -> date:
         raise _fail(f"{option} 的日期无法识别：{text!r}（应为 YYYY-MM-DD）") from None
 
 
-RegionOption = Annotated[
-    str | None, typer.Option("--region", help="行政区划代码（如 650102），启用该地区的地方节假日")
-]
+RegionOption = Annotated[str | None, typer.Option("--region", help="行政区划代码（如 650102），启用该地区的地方节假日")]
 
 
 @app.command("deadline")
@@ -171,13 +150,82 @@ def days_command(
 def import_command(
     file: Annotated[Path, typer.Argument(help="holiday-cn 格式的 JSON 文件（如 2027.json）")],
 ) -> None:
-    """校验并导入某一年度的国务院放假通知。"""
+    """校验并导入某一年度的国务院放假通知，并重新推算所有在办事项的期限。"""
+    from onestop.actions.calendar import import_notice
+
     try:
         notice = import_holiday_cn(file)
     except NoticeFormatError as exc:
         raise _fail(f"导入失败：{exc}") from None
-    path = store_notice(notice)
+    rt = _migrated_runtime()
+    report = import_notice(rt, notice, imported_by="cli")
     typer.echo(
-        f"已导入 {notice.year} 年放假通知：放假 {len(notice.off_days)} 天，"
-        f"调休上班 {len(notice.work_days)} 天（保存于 {path}）"
+        f"已导入 {notice.year} 年放假通知：放假 {len(notice.off_days)} 天，调休上班 {len(notice.work_days)} 天；"
+        f"重新推算 {report.cases} 件在办事项，{report.changed} 件期限变化"
     )
+
+
+@app.command("regional")
+def regional_command(
+    file: Annotated[Path, typer.Argument(help="地方节假日 JSON 文件（RegionalHolidays 格式）")],
+    region: Annotated[str | None, typer.Option("--region", help="本部署所在行政区划代码，启用该地区的节假日")] = None,
+) -> None:
+    """导入地方节假日（如新疆的肉孜节、古尔邦节），并重新推算期限。"""
+    from onestop.actions.calendar import REGION_CODE, REGIONAL_HOLIDAYS, set_calendar_setting
+
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        RegionalHolidays.from_mapping(data)  # validate before storing
+    except (OSError, ValueError) as exc:
+        raise _fail(f"导入失败：{exc}") from None
+    rt = _migrated_runtime()
+    set_calendar_setting(rt, REGIONAL_HOLIDAYS, data)
+    if region:
+        report = set_calendar_setting(rt, REGION_CODE, region)
+        typer.echo(f"已导入地方节假日并启用地区 {region}；{report.changed} 件期限变化")
+    else:
+        typer.echo("已导入地方节假日（用 --region 启用本地区）")
+
+
+@app.command("office-hours")
+def office_hours_command(
+    periods: Annotated[str, typer.Argument(help="办公时段，如 09:00-12:00,13:30-17:30")],
+) -> None:
+    """设置服务中心办公时间（含午休），按工作分钟计算的期限随之重新推算。"""
+    from onestop.actions.calendar import OFFICE_HOURS, set_calendar_setting
+
+    try:
+        hours = OfficeHours.parse(periods)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    report = set_calendar_setting(_migrated_runtime(), OFFICE_HOURS, str(hours))
+    typer.echo(f"办公时间已设为 {hours}（每日 {hours.day_minutes} 分钟）；{report.changed} 件期限变化")
+
+
+@app.command("closure")
+def closure_command(
+    day: Annotated[str, typer.Argument(help="闭厅日期 YYYY-MM-DD")],
+    reason: Annotated[str, typer.Argument(help="原因，如 系统升级闭厅")],
+    remove: Annotated[bool, typer.Option("--remove", help="取消该日闭厅")] = False,
+) -> None:
+    """登记或取消服务中心自身的闭厅日（不计入工作日）。"""
+    from onestop.actions.calendar import CLOSURES, load_settings, set_calendar_setting
+
+    when = _parse_date(day, "日期")
+    rt = _migrated_runtime()
+    closures = dict(load_settings(rt.engine).get(CLOSURES) or {})
+    if remove:
+        closures.pop(when.isoformat(), None)
+    else:
+        closures[when.isoformat()] = reason
+    report = set_calendar_setting(rt, CLOSURES, closures or None)
+    typer.echo(f"闭厅日已更新（共 {len(closures)} 天）；{report.changed} 件期限变化")
+
+
+def _migrated_runtime() -> Runtime:
+    from onestop.cli.context import runtime
+    from onestop.db.migrate import upgrade
+
+    rt = runtime()
+    upgrade(rt.engine)
+    return rt

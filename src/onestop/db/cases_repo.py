@@ -69,6 +69,8 @@ def row_to_case(row: RowMapping) -> Case:
         updated_at=row["updated_at"],
         last_hash=row["last_hash"],
         event_count=row["event_count"],
+        due_at=row["due_at"],
+        due_provisional=row["due_provisional"],
     )
 
 

@@ -80,9 +80,7 @@ class Limit:
         match = _PATTERN.match(text)
         unit_word = match.group("unit").lower() if match else ""
         if match is None or unit_word not in _UNIT_WORDS:
-            raise ValueError(
-                f"无法识别的期限：{text!r}，应写作 5d、0.5d、2h 或 30m（工作日/工作小时/工作分钟）"
-            )
+            raise ValueError(f"无法识别的期限：{text!r}，应写作 5d、0.5d、2h 或 30m（工作日/工作小时/工作分钟）")
         unit, factor = _UNIT_WORDS[unit_word]
         amount = Fraction(match.group("num")) * factor
         if unit == "workminute" and amount.denominator != 1:

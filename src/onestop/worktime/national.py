@@ -207,11 +207,9 @@ class NationalDays:
 class NationalCalendar:
     """Immutable set of notices plus the provisional horizon; ``with_notice`` returns a new calendar."""
 
-    __slots__ = ("__weakref__", "_days", "_explicit", "_notices", "_provisional_years")
+    __slots__ = ("__weakref__", "_days", "_explicit", "_fingerprint", "_notices", "_provisional_years")
 
-    def __init__(
-        self, notices: Iterable[YearNotice], *, provisional_years: int = DEFAULT_PROVISIONAL_YEARS
-    ) -> None:
+    def __init__(self, notices: Iterable[YearNotice], *, provisional_years: int = DEFAULT_PROVISIONAL_YEARS) -> None:
         if provisional_years < 0:
             raise ValueError("provisional_years 不能为负数")
         by_year: dict[int, YearNotice] = {}
@@ -228,20 +226,19 @@ class NationalCalendar:
                 explicit[d] = (True, f"{name}调休上班", year)
         self._explicit = explicit
         self._days: NationalDays | None = None
+        self._fingerprint: str | None = None
 
     @classmethod
     def bundled(cls, *, provisional_years: int = DEFAULT_PROVISIONAL_YEARS) -> NationalCalendar:
-        """The notices shipped with onestop (2007 onwards)."""
-        return cls(bundled_notices(), provisional_years=provisional_years)
+        """The notices shipped with onestop (2007 onwards); shared, as calendars are immutable."""
+        return _bundled_calendar(provisional_years)
 
     def with_notice(self, notice: YearNotice) -> NationalCalendar:
         """A calendar that also knows ``notice`` (replacing an earlier notice of the same year)."""
         return NationalCalendar([*self._notices.values(), notice], provisional_years=self._provisional_years)
 
     def with_notices(self, notices: Iterable[YearNotice]) -> NationalCalendar:
-        return NationalCalendar(
-            [*self._notices.values(), *notices], provisional_years=self._provisional_years
-        )
+        return NationalCalendar([*self._notices.values(), *notices], provisional_years=self._provisional_years)
 
     @property
     def notices(self) -> Mapping[int, YearNotice]:
@@ -265,6 +262,11 @@ class NationalCalendar:
 
     @property
     def fingerprint(self) -> str:
+        if self._fingerprint is None:
+            self._fingerprint = self._compute_fingerprint()
+        return self._fingerprint
+
+    def _compute_fingerprint(self) -> str:
         material = json.dumps(
             {
                 "notices": json.loads(notices_to_json(self._notices.values()))["notices"],
@@ -322,3 +324,8 @@ class NationalCalendar:
     def unknown_year(self, d: date) -> CalendarYearUnknown:
         """The error for a day outside the known range, naming the year that must be imported."""
         return CalendarYearUnknown(d.year)
+
+
+@cache
+def _bundled_calendar(provisional_years: int) -> NationalCalendar:
+    return NationalCalendar(bundled_notices(), provisional_years=provisional_years)

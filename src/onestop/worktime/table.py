@@ -10,17 +10,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 from functools import cached_property
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import NamedTuple
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import numpy.typing as npt
 
-from onestop.worktime.national import NationalDays
+from onestop.worktime.national import NationalCalendar, NationalDays
 from onestop.worktime.regional import RegionLayer
 
 CLOSURE_NAME = "服务中心停止办公"
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+# Most service centers use the plain national calendar; they share one table per calendar.
+_PLAIN: WeakKeyDictionary[NationalCalendar, DayTable] = WeakKeyDictionary()
 
 
 class NumpyTable(NamedTuple):
@@ -85,13 +88,10 @@ class DayTable:
         self.provisional = provisional
         self.cum: list[int] = [0, *accumulate(workday)]
         self.provisional_cum: list[int] = [0, *accumulate(provisional)]
-        self.workday_dates: list[date] = [
-            date.fromordinal(self.first_ordinal + i) for i, w in enumerate(workday) if w
-        ]
+        dates = [date.fromordinal(o) for o in range(self.first_ordinal, self.first_ordinal + self.size)]
+        self.workday_dates: list[date] = list(compress(dates, workday))
         # Index into workday_dates of the last working day on or before each day (-1 if none).
-        self.last_workday_index: dict[date, int] = {
-            date.fromordinal(self.first_ordinal + i): self.cum[i + 1] - 1 for i in range(self.size)
-        }
+        self.last_workday_index: dict[date, int] = dict(zip(dates, [c - 1 for c in self.cum[1:]], strict=True))
 
     def index(self, d: date) -> int:
         """Table index of ``d``; -1 or ``size`` and beyond mean outside the table."""
@@ -99,6 +99,14 @@ class DayTable:
 
     def day(self, i: int) -> date:
         return date.fromordinal(self.first_ordinal + i)
+
+    @classmethod
+    def plain(cls, national: NationalCalendar) -> DayTable:
+        """The table of a calendar without regional layer or closures, built once per calendar."""
+        table = _PLAIN.get(national)
+        if table is None:
+            table = _PLAIN[national] = cls(national.days())
+        return table
 
     @cached_property
     def arrays(self) -> NumpyTable:

@@ -74,7 +74,10 @@ class WorkingTime:
         )
         if region_code is not None and regional is None:
             RegionalHolidays().layer(region_code)  # validates the code
-        self._table = DayTable(national.days(), self._layer, self._closures)
+        if self._layer is None and not self._closures:
+            self._table = DayTable.plain(national)
+        else:
+            self._table = DayTable(national.days(), self._layer, self._closures)
         t = self._table
         # Hot-path state as plain attributes: one attribute load each in nth_workday_after.
         self._wd_dates = t.workday_dates
@@ -303,9 +306,7 @@ class WorkingTime:
             if k >= len(self._wd_dates):
                 raise self._beyond()
             target_i = table.index(self._wd_dates[k])
-        at = _datetime_combine(
-            table.day(target_i), time_from_us(self._office_hours.instant_us(into_day)), tzinfo=TZ
-        )
+        at = _datetime_combine(table.day(target_i), time_from_us(self._office_hours.instant_us(into_day)), tzinfo=TZ)
         return Due(at, self._span_provisional(i, target_i))
 
     def work_minutes_between(self, a: datetime, b: datetime) -> int:

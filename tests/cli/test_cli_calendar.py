@@ -8,16 +8,26 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from onestop.cli.calendar import app, load_stored_notices, store_notice
-from onestop.worktime import import_holiday_cn
+from onestop.actions.calendar import load_working_time
+from onestop.cli.calendar import app
+from onestop.db.engine import make_engine
 
 runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # The CLI computes with the deployment's database: a fresh SQLite file under this test's data dir.
     monkeypatch.setenv("ONESTOP_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("ONESTOP_DATABASE_URL", raising=False)
     return tmp_path / "var"
+
+
+def _years_in_database(data_dir: Path) -> list[int]:
+    engine = make_engine(f"sqlite:///{data_dir / 'onestop.db'}")
+    years = sorted(load_working_time(engine).national.notices)
+    engine.dispose()
+    return years
 
 
 def test_deadline_prints_the_due_instant() -> None:
@@ -85,7 +95,7 @@ def test_import_makes_a_year_confirmed(fictional_2027: Path, data_dir: Path) -> 
     result = runner.invoke(app, ["import", str(fictional_2027)])
     assert result.exit_code == 0, result.output
     assert "已导入 2027 年放假通知" in result.stdout
-    assert (data_dir / "calendar-notices.json").exists()
+    assert 2027 in _years_in_database(data_dir)
     after = runner.invoke(app, ["deadline", "2027-02-01T10:00", "5d", "--json"])
     assert json.loads(after.stdout) | {"start": None} == {
         "start": None,
@@ -103,22 +113,35 @@ def test_import_refuses_an_empty_or_broken_file(holiday_cn: Path, tmp_path: Path
     broken = tmp_path / "broken.json"
     broken.write_text('{"year": 2027, "papers": ["x"], "days": [{"date": "2027-13-01"}]}', encoding="utf-8")
     assert runner.invoke(app, ["import", str(broken)]).exit_code == 1
-    assert not (data_dir / "calendar-notices.json").exists()
+    assert not (data_dir / "onestop.db").exists()  # nothing was written, not even an empty database
 
 
-def test_store_notice_replaces_the_same_year(fictional_2027: Path, holiday_cn: Path) -> None:
-    store_notice(import_holiday_cn(holiday_cn / "2026.json"))
-    store_notice(import_holiday_cn(fictional_2027))
-    store_notice(import_holiday_cn(fictional_2027))
-    assert [n.year for n in load_stored_notices()] == [2026, 2027]
+def test_importing_a_year_again_replaces_it(fictional_2027: Path, data_dir: Path) -> None:
+    assert runner.invoke(app, ["import", str(fictional_2027)]).exit_code == 0
+    again = runner.invoke(app, ["import", str(fictional_2027)])
+    assert again.exit_code == 0, again.output
+    assert _years_in_database(data_dir).count(2027) == 1
 
 
-def test_region_option_reads_regional_data(data_dir: Path) -> None:
-    data_dir.mkdir(parents=True)
-    (data_dir / "regional-holidays.json").write_text(
-        '{"65": {"years": {"2025": {"off": {"2025-03-31": "肉孜节"}}}}}', encoding="utf-8"
-    )
+def test_region_option_reads_regional_data(tmp_path: Path) -> None:
+    regional_file = tmp_path / "regional.json"
+    regional_file.write_text('{"65": {"years": {"2025": {"off": {"2025-03-31": "肉孜节"}}}}}', encoding="utf-8")
+    stored = runner.invoke(app, ["regional", str(regional_file)])
+    assert stored.exit_code == 0, stored.output
     plain = runner.invoke(app, ["deadline", "2025-03-28T10:00", "1d"])
     regional = runner.invoke(app, ["deadline", "2025-03-28T10:00", "1d", "--region", "650102"])
     assert plain.stdout.strip() == "2025-03-31T17:30:00+08:00"
     assert regional.stdout.strip() == "2025-04-01T17:30:00+08:00"
+
+
+def test_office_hours_and_closures_change_deadlines() -> None:
+    assert runner.invoke(app, ["deadline", "2025-03-03T11:00", "2h"]).stdout.strip() == "2025-03-03T14:30:00+08:00"
+    hours = runner.invoke(app, ["office-hours", "08:30-12:00,14:30-18:00"])
+    assert hours.exit_code == 0, hours.output
+    assert runner.invoke(app, ["deadline", "2025-03-03T11:00", "2h"]).stdout.strip() == "2025-03-03T15:30:00+08:00"
+    closed = runner.invoke(app, ["closure", "2025-03-04", "系统升级闭厅"])
+    assert closed.exit_code == 0, closed.output
+    assert runner.invoke(app, ["deadline", "2025-03-03T10:00", "1d"]).stdout.strip() == "2025-03-05T18:00:00+08:00"
+    bad = runner.invoke(app, ["office-hours", "9点到12点"])
+    assert bad.exit_code == 1
+    assert "办公时段" in bad.stderr
