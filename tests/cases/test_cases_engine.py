@@ -76,15 +76,11 @@ def test_role_denied(reach: Reach, wt: WorkingTime, kind_code: str, action: str,
 
 
 @pytest.mark.parametrize(("kind_code", "state", "action"), _pairs(valid=True))
-def test_each_allowed_role_may_act(
-    reach: Reach, wt: WorkingTime, kind_code: str, state: str, action: str
-) -> None:
+def test_each_allowed_role_may_act(reach: Reach, wt: WorkingTime, kind_code: str, state: str, action: str) -> None:
     spec = get_kind(kind_code).actions[action]
     for role in spec.roles:
         case = reach(kind_code, state)
-        new, event = decide(
-            case, action, actor_with(role), FULL_DATA, case.updated_at + timedelta(minutes=5), wt
-        )
+        new, event = decide(case, action, actor_with(role), FULL_DATA, case.updated_at + timedelta(minutes=5), wt)
         assert new.state == (spec.to_state or state)
         assert event.action == action
         assert event.from_state == state
@@ -232,9 +228,7 @@ def test_lifecycle_moves_the_clock(reach: Reach, clerk: Actor, wt: WorkingTime, 
 def test_payload_merge(reach: Reach, clerk: Actor, wt: WorkingTime) -> None:
     case = reach("generic_application", "pending")
     case, _ = decide(case, "accept", clerk, {"payload": {"a": 1, "b": 2}, "note": "x"}, case.updated_at, wt)
-    case, event = decide(
-        case, "request_supplement", clerk, {"payload": {"b": 3}, "items": ["x"]}, case.updated_at, wt
-    )
+    case, event = decide(case, "request_supplement", clerk, {"payload": {"b": 3}, "items": ["x"]}, case.updated_at, wt)
     assert case.payload == {"a": 1, "b": 3}
     assert "note" not in case.payload  # only data["payload"] reaches the payload; the rest is the event's
     assert event.data["items"] == ["x"]

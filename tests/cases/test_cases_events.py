@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -10,6 +12,7 @@ import pytest
 from case_helpers import FULL_DATA, MONDAY
 
 from onestop.cases import GENESIS_HASH, Event, decide, event_hash, make_event, open_case, verify_chain
+from onestop.org.roles import Role
 from onestop.org.users import Actor
 from onestop.worktime import WorkingTime
 
@@ -154,3 +157,70 @@ def test_wrong_case(history: list[Event]) -> None:
     problem = verify_chain("SP2", history)
     assert problem is not None
     assert (problem.seq, problem.reason) == (1, "altered")
+
+
+@pytest.mark.parametrize(
+    ("actor", "actor_id", "from_state", "data"),
+    [
+        ("clerk", 1, None, {}),
+        ('引号"与\\反斜杠', None, "in_approval", {"z": [1, 2.5, None, True], "a": {"嵌套": "值\n换行"}}),
+        ("\u0001控制", 123456789, "a\u2028b", {"emoji": "🙂", "float": 1e-7, "big": 10**20}),
+    ],
+)
+def test_hash_is_sha256_of_the_documented_canonical_json(
+    actor: str, actor_id: int | None, from_state: str | None, data: dict[str, object]
+) -> None:
+    """The hand-assembled body must be byte-identical to encoding the body dict (what auditors recompute)."""
+    body = {
+        "prev_hash": GENESIS_HASH,
+        "case_number": "SQ20250303000001",
+        "seq": 7,
+        "action": "approve",
+        "actor": actor,
+        "actor_id": actor_id,
+        "at": MONDAY.astimezone(ZoneInfo("UTC")).isoformat(timespec="microseconds"),
+        "from_state": from_state,
+        "to_state": "approved",
+        "data": data,
+    }
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    expected = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    got = event_hash(
+        GENESIS_HASH, "SQ20250303000001", 7, "approve", actor, actor_id, MONDAY, from_state, "approved", data
+    )
+    assert got == expected
+
+
+def test_hash_refuses_non_int_seq() -> None:
+    with pytest.raises(TypeError):
+        event_hash(GENESIS_HASH, "X", True, "open", "a", None, MONDAY, None, "s", {})
+
+
+def test_event_data_is_copied_as_plain_json() -> None:
+    nested = {"list": [1, {"k": "v"}]}
+    event = make_event(
+        None,
+        case_number="X1",
+        action="open",
+        actor="a",
+        actor_id=None,
+        at=MONDAY,
+        from_state=None,
+        to_state="s",
+        data={"nested": nested, "tuple": (1, 2), "role": Role.APPROVER},
+    )
+    assert event.data == {"nested": nested, "tuple": [1, 2], "role": "approver"}
+    assert type(event.data["role"]) is str  # what a JSON column gives back
+    assert event.data["nested"] is not nested  # never shared with the caller
+    with pytest.raises(ValueError, match="JSON"):
+        make_event(
+            None,
+            case_number="X1",
+            action="open",
+            actor="a",
+            actor_id=None,
+            at=MONDAY,
+            from_state=None,
+            to_state="s",
+            data={"when": MONDAY},
+        )

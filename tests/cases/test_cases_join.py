@@ -17,9 +17,7 @@ def _family(wt: WorkingTime, clerk: Actor, approver: Actor, n: int = 3) -> tuple
     parent, _ = decide(parent, "accept", clerk, {}, MONDAY, wt)
     parent = replace(parent, id=10)  # as if persisted
     children = [
-        open_case(
-            "generic_approval", number=f"SP{i}", actor=clerk, now=MONDAY, wt=wt, unit_id=i, parent_id=10
-        )[0]
+        open_case("generic_approval", number=f"SP{i}", actor=clerk, now=MONDAY, wt=wt, unit_id=i, parent_id=10)[0]
         for i in range(1, n + 1)
     ]
     return parent, children

@@ -69,11 +69,7 @@ def _with_state(**spec: Any) -> dict[str, StateSpec]:
         ),
         ({"states": _with_state(code="pink2", label="色", colour="chartreuse", clock=RUN)}, "palette"),
         (
-            {
-                "actions": {
-                    "go": ActionSpec("go", "走", frozenset({"nowhere"}), "done", frozenset({"handler"}))
-                }
-            },
+            {"actions": {"go": ActionSpec("go", "走", frozenset({"nowhere"}), "done", frozenset({"handler"}))}},
             "from unknown state",
         ),
         (

@@ -133,9 +133,7 @@ def test_extension_lowers_the_alarm(approval: tuple[Case, Event], wt: WorkingTim
     case, _ = approval
     case, _ = sweep(case, WARN, wt)
     assert case.alarm is AlarmLevel.WARNING
-    case, event = decide(
-        case, "extend", approver, {"extension": "10d", "reason": "需现场核查"}, at(6, 10), wt
-    )
+    case, event = decide(case, "extend", approver, {"extension": "10d", "reason": "需现场核查"}, at(6, 10), wt)
     assert case.alarm is AlarmLevel.NORMAL
     assert event.data["alarm"] == {"from": "warning", "to": "normal"}
     assert event.data["extension"] == "10d"

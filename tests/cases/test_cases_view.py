@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from fractions import Fraction
 
@@ -9,6 +10,7 @@ import pytest
 from case_helpers import MONDAY
 
 from onestop.cases import AlarmLevel, Case, clock_view, decide, format_number, open_case, parse_number
+from onestop.cases.case import evolve, new_case
 from onestop.org.users import Actor
 from onestop.worktime import TZ, WorkingTime
 
@@ -111,3 +113,15 @@ def test_numbers() -> None:
         format_number("SQ", date(2025, 3, 3), 0)
     with pytest.raises(ValueError, match="not a case number"):
         parse_number("SQ-1")
+
+
+def test_evolve_and_new_case_check_field_names(wt: WorkingTime, clerk: Actor) -> None:
+    case, _ = open_case("generic_application", number="SQ1", actor=clerk, now=MONDAY, wt=wt, unit_id=1)
+    moved = evolve(case, state="accepted", version=2)
+    assert (moved.state, moved.version, moved.number) == ("accepted", 2, "SQ1")
+    assert case.state == "pending"
+    assert moved == replace(case, state="accepted", version=2)
+    with pytest.raises(TypeError, match="no fields"):
+        evolve(case, colour="red")
+    with pytest.raises(TypeError, match="missing"):
+        new_case(number="X")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,12 +81,19 @@ def perform(
     *,
     expected_version: int | None = None,
     children: Sequence[ChildSpec] = (),
+    guard: Callable[[Connection, Case], None] | None = None,
 ) -> Case:
-    """Applies one action to one case; `expected_version` is the version the user saw (stale -> 409)."""
+    """Applies one action to one case; `expected_version` is the version the user saw (stale -> 409).
+
+    `guard` (e.g. `onestop.access.access_case_guard`) checks the locked row inside the transaction and raises
+    to refuse, so a permission decision and the write it allows see the same case.
+    """
     wt, now = rt.working_time(), rt.now()
     events: list[Event] = []
     with write(rt.engine) as conn:
         case = repo.load_case(conn, number, for_update=True)
+        if guard is not None:
+            guard(conn, case)
         if expected_version is not None and case.version != expected_version:
             raise VersionConflict(
                 f"办件 {number} 已被他人修改（您看到第 {expected_version} 版，现为第 {case.version} 版），请刷新后重试",

@@ -51,14 +51,16 @@ def tick(rt: Runtime, *, now: datetime | None = None, batch_size: int = 1000) ->
             )
             rows = conn.execute(query).mappings().all()
             fresh = [r for r in rows if r["id"] not in seen]
+            changes = []
             for row in fresh:
                 case = repo.row_to_case(row)
                 new, case_events = engine.sweep(case, now, wt)
                 # Even with nothing to record, rewrite the row: its next_alarm_at is recomputed, so a stale
                 # alarm time (from an older calendar) cannot make the sweep pick the case up forever.
-                repo.update_case(conn, new, case.version, case_events, wt)
+                changes.append((new, case.version, case_events))
                 events.extend(case_events)
                 seen.add(row["id"])
+            repo.update_cases(conn, changes, wt)
         report.batches += 1
         report.cases += len(fresh)
         report.actions.update(e.action for e in events)

@@ -27,6 +27,7 @@ from datetime import datetime, time, timedelta
 from fractions import Fraction
 from typing import Literal, Protocol, cast
 
+from onestop.cases._fast import build
 from onestop.cases.kinds import ClockMode
 from onestop.worktime import TZ, Due, Limit
 from onestop.worktime.limits import Unit
@@ -73,6 +74,10 @@ class Segment:
     end: datetime | None
 
 
+def _segment(start: datetime, end: datetime | None) -> Segment:
+    return build(Segment, {"start": start, "end": end})
+
+
 class _Memo:
     """Answers already derived for one calendar object (see ``Clock._memo``)."""
 
@@ -112,21 +117,28 @@ class Clock:
     _memo: _Memo = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        extra = self.extension.amount
-        total = self.limit.amount + extra if extra else self.limit.amount
-        if self.limit.unit != DAY_UNIT:
-            counting: Counting = "minutes"
-        elif total.denominator == 1:
-            counting = "days"
-        else:
-            counting = "minutes" if total < 1 else "minutes_after_start_day"
+        total, counting = _derive(self.limit, self.extension)
         object.__setattr__(self, "_total", total)
         object.__setattr__(self, "_counting", counting)
         object.__setattr__(self, "_memo", _Memo())
 
     @classmethod
     def new(cls, limit: Limit) -> Clock:
-        return cls(limit, zero_like(limit))
+        """A clock that has not started, with no extension (built directly: every open makes one)."""
+        zero = zero_like(limit)
+        total, counting = _derive(limit, zero)
+        return build(
+            Clock,
+            {
+                "limit": limit,
+                "extension": zero,
+                "segments": (),
+                "stopped_at": None,
+                "_total": total,
+                "_counting": counting,
+                "_memo": _Memo(),
+            },
+        )
 
     # -- facts -------------------------------------------------------------------------------------------
 
@@ -163,12 +175,12 @@ class Clock:
     def start(self, at: datetime) -> Clock:
         if self.mode is not ClockMode.NOT_STARTED:
             raise ValueError(f"cannot start a clock that is {self.mode}")
-        return Clock(self.limit, self.extension, (Segment(_aware(at), None),))
+        return self._sibling((_segment(_aware(at), None),), None)
 
     def pause(self, at: datetime) -> Clock:
         if self.mode is not ClockMode.RUNNING:
             raise ValueError(f"cannot pause a clock that is {self.mode}")
-        return Clock(self.limit, self.extension, self._closed_at(at))
+        return self._sibling(self._closed_at(at), None)
 
     def resume(self, at: datetime) -> Clock:
         """Resume a paused clock; a stopped clock is reopened (重办) and keeps the budget it had used."""
@@ -177,13 +189,13 @@ class Clock:
         last_end = self.segments[-1].end
         if last_end is not None and _aware(at) < last_end:
             raise ValueError("a clock cannot resume before it was paused")
-        return Clock(self.limit, self.extension, (*self.segments, Segment(at, None)))
+        return self._sibling((*self.segments, _segment(at, None)), None)
 
     def stop(self, at: datetime) -> Clock:
         if self.mode is ClockMode.STOPPED:
             raise ValueError("the clock is already stopped")
         segments = self._closed_at(at) if self.mode is ClockMode.RUNNING else self.segments
-        return Clock(self.limit, self.extension, segments, _aware(at))
+        return self._sibling(segments, _aware(at))
 
     def extend(self, limit: Limit) -> Clock:
         if limit.unit != self.limit.unit:
@@ -192,11 +204,26 @@ class Clock:
             raise ValueError("an extension must be positive")
         return Clock(self.limit, self.extension + limit, self.segments, self.stopped_at)
 
+    def _sibling(self, segments: tuple[Segment, ...], stopped_at: datetime | None) -> Clock:
+        """The same budget with other segments: copies the derived fields instead of re-deriving them."""
+        return build(
+            Clock,
+            {
+                "limit": self.limit,
+                "extension": self.extension,
+                "segments": segments,
+                "stopped_at": stopped_at,
+                "_total": self._total,
+                "_counting": self._counting,
+                "_memo": _Memo(),
+            },
+        )
+
     def _closed_at(self, at: datetime) -> tuple[Segment, ...]:
         current = self.segments[-1]
         if _aware(at) < current.start:
             raise ValueError("a clock cannot stop before it started")
-        return (*self.segments[:-1], Segment(current.start, at))
+        return (*self.segments[:-1], _segment(current.start, at))
 
     # -- derived values ----------------------------------------------------------------------------------
 
@@ -219,6 +246,9 @@ class Clock:
         return sum(self._span(wt, s.start, s.end if s.end is not None else now) for s in self.segments)
 
     def _used_before_current(self, wt: Calendar) -> int:
+        segments = self.segments
+        if len(segments) == 1 and segments[0].end is None:
+            return 0  # the first run: nothing used before it (the common case, skipped cheaply)
         return sum(self._span(wt, s.start, s.end) for s in self.segments if s.end is not None)
 
     def _to_limit_units(self, units: int, wt: Calendar) -> int | Fraction:
@@ -318,6 +348,17 @@ class Clock:
             segments=tuple(Segment(_dt(s[0]), None if s[1] is None else _dt(s[1])) for s in segments),
             stopped_at=None if stopped is None else _dt(stopped),
         )
+
+
+def _derive(limit: Limit, extension: Limit) -> tuple[Fraction, Counting]:
+    """The whole budget and how to count it (see the module docstring)."""
+    extra = extension.amount
+    total = limit.amount + extra if extra else limit.amount
+    if limit.unit != DAY_UNIT:
+        return total, "minutes"
+    if total.denominator == 1:
+        return total, "days"
+    return total, "minutes" if total < 1 else "minutes_after_start_day"
 
 
 def _after_day(at: datetime) -> datetime:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from onestop.cases.actor import ROLE_LABELS, SYSTEM, SYSTEM_ROLE, Actor
 from onestop.cases.alarm import alarm_after, assess
-from onestop.cases.case import AlarmLevel, Case
+from onestop.cases.case import AlarmLevel, Case, evolve, new_case
 from onestop.cases.clock import Calendar, Clock
 from onestop.cases.errors import ActionNotAllowed, InvalidAction, MissingData, VersionConflict
 from onestop.cases.events import GENESIS_HASH, Event, chain_event, json_data
@@ -69,7 +68,7 @@ def open_case(
         },
         plain=True,  # body is a fresh plain copy; the case and its first event may share it (both immutable)
     )
-    case = Case(
+    case = new_case(
         id=None,
         number=number,
         kind=spec.code,
@@ -130,18 +129,19 @@ def decide(  # noqa: PLR0917  (positional by contract: the action layer calls de
     )
     if level is not case.alarm:
         given[ALARM_KEY] = {"from": case.alarm.value, "to": level.value}
-    event = _next_event(case, action.code, actor=actor, now=now, to_state=to_state, data=given)
-    updated = replace(
+    return _append(
         case,
+        action.code,
+        actor,
+        now,
+        given,
         state=to_state,
         payload=payload,
         clock=clock,
         alarm=level,
         due_at=None if due is None else due.at,
         due_provisional=False if due is None else due.provisional,
-        **_chained(case, event),
     )
-    return updated, event
 
 
 def sweep(case: Case, now: datetime, wt: Calendar) -> tuple[Case, list[Event]]:
@@ -164,8 +164,9 @@ def sweep(case: Case, now: datetime, wt: Calendar) -> tuple[Case, list[Event]]:
             "due": due.at.isoformat(),
             "provisional": due.provisional,
         }
-        event = _next_event(case, action, actor=SYSTEM, now=now, to_state=case.state, data=data)
-        case = replace(case, alarm=level, due_at=due.at, due_provisional=due.provisional, **_chained(case, event))
+        case, event = _append(
+            case, action, SYSTEM, now, data, alarm=level, due_at=due.at, due_provisional=due.provisional
+        )
         events.append(event)
     if case.alarm is AlarmLevel.OVERDUE and _timeout_pending(kind, case):
         timeout = kind.clock.timeout_action
@@ -215,9 +216,7 @@ def rederive(case: Case, wt: Calendar, now: datetime) -> tuple[Case, Event | Non
     }
     if level is not case.alarm:
         data[ALARM_KEY] = {"from": case.alarm.value, "to": level.value}
-    event = _next_event(case, "due_changed", actor=SYSTEM, now=now, to_state=case.state, data=data)
-    updated = replace(case, alarm=level, due_at=new_at, due_provisional=new_provisional, **_chained(case, event))
-    return updated, event
+    return _append(case, "due_changed", SYSTEM, now, data, alarm=level, due_at=new_at, due_provisional=new_provisional)
 
 
 def check_version(case: Case, expected: int) -> None:
@@ -263,11 +262,10 @@ def _parse_limit(text: str) -> Limit:
 
 def _valid_action(kind: CaseKind, case: Case, action_code: str) -> ActionSpec:
     action = kind.actions.get(action_code)
-    state_label = kind.states[case.state].label
     if action is None:
         raise InvalidAction(f"「{kind.label}」没有「{action_code}」这一操作")
     if case.state not in action.from_states:
-        raise InvalidAction(f"当前状态「{state_label}」不能执行「{action.label}」")
+        raise InvalidAction(f"当前状态「{kind.states[case.state].label}」不能执行「{action.label}」")
     return action
 
 
@@ -346,10 +344,11 @@ def _timeout_pending(kind: CaseKind, case: Case) -> bool:
     return timeout is not None and case.state in kind.actions[timeout].from_states
 
 
-def _next_event(
-    case: Case, action: str, *, actor: Actor, now: datetime, to_state: str, data: Mapping[str, object]
-) -> Event:
-    return chain_event(
+def _append(
+    case: Case, action: str, actor: Actor, now: datetime, data: Mapping[str, object], /, **changes: Any
+) -> tuple[Case, Event]:
+    """Chain the event onto the case and return the case with ``changes`` (its new state, if any, included)."""
+    event = chain_event(
         case_number=case.number,
         seq=case.event_count + 1,
         prev_hash=case.last_hash,
@@ -358,19 +357,14 @@ def _next_event(
         actor_id=actor.user_id,
         at=now,
         from_state=case.state,
-        to_state=to_state,
+        to_state=changes.get("state", case.state),
         data=data,
     )
-
-
-def _chained(case: Case, event: Event) -> dict[str, Any]:
-    """The fields an appended event changes on its case (merged into the one ``replace`` per action)."""
-    return {
-        "version": case.version + 1,
-        "updated_at": event.at,
-        "last_hash": event.hash,
-        "event_count": event.seq,
-    }
+    changes["version"] = case.version + 1
+    changes["updated_at"] = now
+    changes["last_hash"] = event.hash
+    changes["event_count"] = event.seq
+    return evolve(case, **changes), event
 
 
 __all__ = [

@@ -11,7 +11,10 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Literal
+
+from onestop.cases._fast import build
 
 GENESIS_HASH = "0" * 64
 
@@ -47,20 +50,79 @@ class Event:
         )
 
 
-# One encoder, built once: json.dumps with non-default options builds a new encoder on every call.
-_ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _not_json(value: object) -> object:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# The C encoder, built once: json.dumps (and JSONEncoder.encode) build a new one on every call, which costs
+# more than encoding a small dict. Same options, so the same text as json.dumps(..., sort_keys=True,
+# ensure_ascii=False, separators=(",", ":")); no circular-reference check (event data is copied as plain
+# JSON trees first).
+_C_ENCODER = (
+    None
+    if c_make_encoder is None
+    else c_make_encoder(None, _not_json, encode_basestring, None, ":", ",", True, False, True)
+)
+
+
+def _encode(value: object) -> str:
+    if _C_ENCODER is None:
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODER(value, 0))
 
 
 def canonical_json(value: object) -> str:
     """One text per value: the hash must not depend on key order, spacing or escaping."""
-    return _ENCODE(value)
+    return _encode(value)
+
+
+_last_iso: tuple[datetime | None, str] = (None, "")
 
 
 def utc_iso(at: datetime) -> str:
+    global _last_iso  # noqa: PLW0603  (a one-entry cache: one action stamps several events with one `now`)
+    last_at, last_text = _last_iso
+    if at is last_at:
+        return last_text
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError(f"naive datetime {at!r} in an event")
     # Fixed precision and zone: the same instant stored by SQLite or PostgreSQL hashes the same.
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
+    text = at.astimezone(UTC).isoformat(timespec="microseconds")
+    _last_iso = (at, text)
+    return text
+
+
+def canonical_body(  # noqa: PLR0917  (mirrors event_hash)
+    prev_hash: str,
+    case_number: str,
+    seq: int,
+    action: str,
+    actor: str,
+    actor_id: int | None,
+    at: datetime,
+    from_state: str | None,
+    to_state: str,
+    data: Mapping[str, object],
+) -> str:
+    """``canonical_json`` of the event's body dict, assembled around the one encoded part (``data``).
+
+    Same text as encoding the dict {prev_hash, case_number, seq, action, actor, actor_id, at, from_state,
+    to_state, data} with sorted keys (the tests hold it to that); built by hand because it is the hot path of
+    every action.
+    """
+    if type(seq) is not int or (actor_id is not None and type(actor_id) is not int):
+        raise TypeError("seq and actor_id must be int")
+    enc = encode_basestring  # raises TypeError for a non-str, as the dict encoding would not
+    return (
+        f'{{"action":{enc(action)},"actor":{enc(actor)},'
+        f'"actor_id":{"null" if actor_id is None else actor_id},"at":"{utc_iso(at)}",'
+        f'"case_number":{enc(case_number)},"data":{_encode(data)},'
+        f'"from_state":{"null" if from_state is None else enc(from_state)},'
+        f'"prev_hash":{enc(prev_hash)},"seq":{seq},"to_state":{enc(to_state)}}}'
+    )
 
 
 def event_hash(  # noqa: PLR0917  (positional by contract, mirroring the hashed fields in order)
@@ -75,38 +137,32 @@ def event_hash(  # noqa: PLR0917  (positional by contract, mirroring the hashed 
     to_state: str,
     data: Mapping[str, object],
 ) -> str:
-    body = {
-        "prev_hash": prev_hash,
-        "case_number": case_number,
-        "seq": seq,
-        "action": action,
-        "actor": actor,
-        "actor_id": actor_id,
-        "at": utc_iso(at),
-        "from_state": from_state,
-        "to_state": to_state,
-        "data": data,
-    }
-    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+    """sha256 (hex) of the canonical JSON of the event's body; see ``canonical_body``."""
+    body = canonical_body(prev_hash, case_number, seq, action, actor, actor_id, at, from_state, to_state, data)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-_SCALARS = (str, int, float, bool, type(None))
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _plain_copy(value: object) -> object:
-    """A deep copy of plain JSON data (dicts with str keys, lists, scalars); TypeError for anything else."""
-    if isinstance(value, _SCALARS):
+    """A deep copy of plain JSON data (dicts with str keys, lists, scalars); TypeError for anything else.
+
+    Exact types only: a StrEnum or IntEnum goes the slow way and is stored as the plain value JSON gives back.
+    """
+    kind = type(value)
+    if kind in _SCALARS:
         return value
-    if isinstance(value, dict):
+    if kind is dict:
         out = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
+        for key, item in value.items():  # type: ignore[attr-defined]
+            if type(key) is not str:
                 raise TypeError("non-str key")
             out[key] = _plain_copy(item)
         return out
-    if isinstance(value, list):
-        return [_plain_copy(item) for item in value]
-    raise TypeError(type(value).__name__)
+    if kind is list:
+        return [_plain_copy(item) for item in value]  # type: ignore[attr-defined]
+    raise TypeError(kind.__name__)
 
 
 def json_data(data: Mapping[str, object] | None) -> dict[str, object]:
@@ -115,7 +171,7 @@ def json_data(data: Mapping[str, object] | None) -> dict[str, object]:
         return {}
     try:
         # Fast path: data that is already plain JSON is copied as is (no encode/decode round trip).
-        return _plain_copy(dict(data))  # type: ignore[return-value]
+        return _plain_copy(data)  # type: ignore[return-value]
     except TypeError:
         pass
     try:
@@ -146,7 +202,22 @@ def chain_event(
     """
     clean = dict(data or {}) if plain else json_data(data)
     digest = event_hash(prev_hash, case_number, seq, action, actor, actor_id, at, from_state, to_state, clean)
-    return Event(case_number, seq, action, actor, actor_id, at, from_state, to_state, clean, prev_hash, digest)
+    return build(
+        Event,
+        {
+            "case_number": case_number,
+            "seq": seq,
+            "action": action,
+            "actor": actor,
+            "actor_id": actor_id,
+            "at": at,
+            "from_state": from_state,
+            "to_state": to_state,
+            "data": clean,
+            "prev_hash": prev_hash,
+            "hash": digest,
+        },
+    )
 
 
 def make_event(

@@ -112,25 +112,50 @@ def insert_case(conn: Connection, case: Case, events: Sequence[Event], wt: Worki
     return _with_id(case, case_id)
 
 
-def update_case(conn: Connection, case: Case, expected_version: int, events: Sequence[Event], wt: WorkingTime) -> None:
+def update_case(
+    conn: Connection, case: Case, expected_version: int, events: Sequence[Event], wt: WorkingTime
+) -> None:
     """Writes the new state only if nobody else changed the case since it was read (optimistic lock)."""
-    assert case.id is not None
-    values = _case_values(case, wt)
-    del values["number"], values["created_at"]
-    result = conn.execute(
-        sa.update(cases).where(cases.c.id == case.id, cases.c.version == expected_version).values(values)
-    )
-    if result.rowcount != 1:
-        raise VersionConflict(
-            f"办件 {case.number} 已被他人修改（版本 {expected_version} 已过期），请刷新后重试", field="version"
-        )
-    insert_events(conn, case.id, events)
+    update_cases(conn, [(case, expected_version, events)], wt)
+
+
+_MUTABLE = tuple(c.name for c in cases.columns if c.name not in {"id", "number", "created_at"})
+# One compiled statement for every update: executemany over a batch costs one round trip, not one per case.
+_UPDATE = (
+    sa.update(cases)
+    .where(cases.c.id == sa.bindparam("_id"), cases.c.version == sa.bindparam("_expected_version"))
+    .values({name: sa.bindparam(name) for name in _MUTABLE})
+)
+
+
+def update_cases(
+    conn: Connection, changes: Sequence[tuple[Case, int, Sequence[Event]]], wt: WorkingTime
+) -> None:
+    """Writes many cases (each with the version it was read at) and their new events in two statements.
+
+    If any case moved since it was read, nothing of the batch is kept: the caller's transaction rolls back.
+    """
+    if not changes:
+        return
+    rows = []
+    for case, expected_version, _ in changes:
+        assert case.id is not None
+        values = _case_values(case, wt)
+        rows.append({"_id": case.id, "_expected_version": expected_version, **{k: values[k] for k in _MUTABLE}})
+    result = conn.execute(_UPDATE, rows)
+    if result.rowcount != len(rows):
+        stale = changes[0][0].number if len(changes) == 1 else f"{len(rows) - result.rowcount} 件"
+        raise VersionConflict(f"办件 {stale} 已被他人修改（版本已过期），请刷新后重试", field="version")
+    insert_events_many(conn, [(case.id or 0, event) for case, _, events in changes for event in events])
 
 
 def insert_events(conn: Connection, case_id: int, events: Iterable[Event]) -> None:
-    rows = [_event_values(case_id, e) for e in events]
-    if rows:
-        conn.execute(sa.insert(case_events), rows)
+    insert_events_many(conn, [(case_id, e) for e in events])
+
+
+def insert_events_many(conn: Connection, events: Sequence[tuple[int, Event]]) -> None:
+    if events:
+        conn.execute(sa.insert(case_events), [_event_values(case_id, e) for case_id, e in events])
 
 
 def load_case(conn: Connection, number: str, *, for_update: bool = False) -> Case:

@@ -125,3 +125,81 @@ settings = sa.Table(
     sa.Column("value", json_type(), nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# -- the web shell: sessions, API tokens, public submissions, audit (issue 3) -----------------------------------
+
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    # sha256 of the cookie value: a copy of this table does not let anyone log in.
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_seen_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("ip", sa.String(64)),
+    sa.Column("user_agent", sa.String(200)),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("prefix", sa.String(16), nullable=False),  # shown in lists so a token can be recognised
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("last_used_at", UTCDateTime),
+    sa.Column("expires_at", UTCDateTime),
+    sa.Column("revoked_at", UTCDateTime),
+)
+
+case_submissions = sa.Table(
+    "case_submissions",
+    metadata,
+    # One row per case submitted by the public: who may see it (account, or number + verification code).
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), index=True),
+    sa.Column("code_hash", sa.String(64), nullable=False),
+    sa.Column("form", sa.String(64), nullable=False),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+pii_access_log = sa.Table(
+    "pii_access_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("username", sa.String(64), nullable=False),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False, index=True),
+    sa.Column("case_number", sa.String(40), nullable=False),
+    sa.Column("fields", json_type(), nullable=False),
+    sa.Column("ip", sa.String(64)),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), index=True),
+    sa.Column("username", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("target", sa.String(200), nullable=False, server_default=""),
+    sa.Column("ip", sa.String(64)),
+    sa.Column("detail", json_type(), nullable=False),
+)
+
+throttle = sa.Table(
+    "throttle",
+    metadata,
+    # Failure counters shared by every web process: "login:ip:1.2.3.4", "lookup:ip:1.2.3.4".
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("window_start", UTCDateTime, nullable=False),
+)
