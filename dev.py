@@ -42,7 +42,7 @@ def demo(args: list[str]) -> None:
 
 
 def test(args: list[str]) -> None:
-    _ensure_venv("test,bench")
+    _ensure_venv("test")
     _run(BIN / "ruff", "check", "src", "tests", "bench", "dev.py")
     _run(BIN / "mypy")
     pytest_args = args or ["-q", "-n", "2"]

@@ -31,7 +31,7 @@ from onestop.db import cases_repo
 from onestop.db.tables import case_submissions, cases
 from onestop.org.roles import STAFF_ROLES, UNIT_ROLES, Role
 from onestop.org.scope import unit_scope
-from onestop.org.units import UnitTree
+from onestop.org.units import Unit, UnitTree
 from onestop.org.users import Actor
 
 # Roles that handle applicants' cases and so may see their ID and phone numbers whole.
@@ -81,10 +81,20 @@ def access_admin(actor: Actor | None) -> None:
         raise AccessDenied("需要管理员角色才能访问系统管理")
 
 
+def may_intake(actor: Actor | None, staff_roles: frozenset[str]) -> bool:
+    return actor is not None and not actor.roles.isdisjoint(staff_roles)
+
+
 def access_intake(actor: Actor | None, staff_roles: frozenset[str]) -> None:
     """Registering a request on someone's behalf (窗口/电话受理): the form's staff roles only."""
-    if actor is None or actor.roles.isdisjoint(staff_roles):
+    if not may_intake(actor, staff_roles):
         raise AccessDenied("您的角色不能代为登记此类申请")
+
+
+def access_directory(actor: Actor | None) -> None:
+    """The list of units (for filters and forms) is for staff."""
+    if not is_staff(actor):
+        raise AccessDenied("单位列表仅供工作人员查看")
 
 
 def access_own_submissions(actor: Actor | None) -> None:
@@ -135,6 +145,14 @@ def access_visible_cases_filter(actor: Actor, tree: UnitTree) -> sa.ColumnElemen
         )
     )
     return sa.or_(cases.c.unit_id.in_(scope), sa.and_(cases.c.parent_id.is_not(None), in_parent_scope), own)
+
+
+def access_units_in_scope(actor: Actor, tree: UnitTree) -> list[Unit]:
+    """The units whose cases ``actor`` works with: the choices of the workbench's unit filter."""
+    if actor.has_role(Role.ADMIN):
+        return list(tree)
+    scope = unit_scope(actor, tree)
+    return [unit for unit in tree if unit.id in scope]
 
 
 def access_case_actions(actor: Actor, case: Case) -> tuple[ActionSpec, ...]:
@@ -236,11 +254,14 @@ __all__ = [
     "access_case_by_code",
     "access_case_by_number",
     "access_case_guard",
+    "access_directory",
     "access_intake",
     "access_own_submissions",
     "access_pii",
+    "access_units_in_scope",
     "access_visible_cases_filter",
     "access_workbench",
     "code_hash",
     "is_staff",
+    "may_intake",
 ]

@@ -13,6 +13,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
+from onestop.errors import DomainError
+
 # Bootstrap/Tabler colour names: the web layer maps each to a badge class, so a typo here must fail at import
 # time rather than render an unstyled badge.
 COLOURS = frozenset(
@@ -20,18 +22,11 @@ COLOURS = frozenset(
 )
 
 
-class InvalidChoice(ValueError):
-    """A value is not one of a choice set's values; shaped like ``onestop.cases.errors.DomainError``."""
+class InvalidChoice(DomainError, ValueError):
+    """A value is not one of a choice set's values."""
 
     code: str = "invalid_choice"
     status: int = 422
-
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        if code is not None:
-            self.code = code
 
 
 class ChoiceSet(StrEnum):

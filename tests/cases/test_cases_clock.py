@@ -225,3 +225,11 @@ def test_clock_does_not_depend_on_input_zone(wt: WorkingTime) -> None:
     assert clock("5d").used(wt, at(11, 8).astimezone(utc)) == clock("5d").used(wt, at(11, 8))
     # 2025-03-03 20:00 UTC is already Tuesday 04:00 in Beijing: Tuesday is the uncounted start day.
     assert clock("1d", datetime(2025, 3, 3, 20, 0, tzinfo=utc)).due(wt) == (close(5), False)
+
+
+def test_reopening_a_clock_stopped_before_it_ran(wt: WorkingTime) -> None:
+    c = Clock.new(Limit.days(5)).stop(MON).resume(at(4, 10))
+    assert c.mode is ClockMode.RUNNING
+    assert c.due(wt) == wt.add_workdays(at(4, 10), 5)
+    with pytest.raises(ValueError, match="naive"):
+        Clock.new(Limit.days(5)).stop(MON).resume(datetime(2025, 3, 4, 10))  # noqa: DTZ001

@@ -248,6 +248,9 @@ def test_inputs_are_not_mutated_or_shared(reach: Reach, clerk: Actor, wt: Workin
     assert data == {"payload": {"a": [1]}}
     assert case.state == "pending"  # the old value is untouched
     assert new.payload == {"a": [1]}
+    patch = data["payload"]
+    assert isinstance(patch, dict)
+    assert new.payload["a"] is not patch["a"]  # a later change to the caller's list cannot reach the case
 
 
 def test_event_data_must_be_json(reach: Reach, clerk: Actor, wt: WorkingTime) -> None:

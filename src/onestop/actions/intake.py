@@ -120,11 +120,11 @@ def register_form(form: IntakeForm) -> IntakeForm:
     return form
 
 
-def get_form(code: str) -> IntakeForm:
-    try:
-        return _FORMS[code]
-    except KeyError:
-        raise NotFound(f"办事表单「{code}」不存在", field="form") from None
+def get_form(code: str, *, public_only: bool = False) -> IntakeForm:
+    form = _FORMS.get(code)
+    if form is None or (public_only and not form.public):
+        raise NotFound(f"办事表单「{code}」不存在", field="form")
+    return form
 
 
 def all_forms(*, public_only: bool = False) -> tuple[IntakeForm, ...]:

@@ -14,6 +14,7 @@ T = TypeVar("T")
 
 
 def build(cls: type[T], fields: dict[str, Any]) -> T:
+    """An instance of ``cls`` whose attribute dict IS ``fields`` (so pass a fresh dict, never reuse it)."""
     instance: T = object.__new__(cls)
-    instance.__dict__.update(fields)
+    object.__setattr__(instance, "__dict__", fields)
     return instance

@@ -114,13 +114,13 @@ class Clock:
     # due/warn_at per calendar object: a clock is immutable and so is a WorkingTime (a calendar change makes
     # a new one), so the answers for the same calendar object cannot change. Every action, the tick and the
     # row's derived columns ask for them again; computing them once matters.
-    _memo: _Memo = field(init=False, repr=False, compare=False)
+    _memo: _Memo | None = field(init=False, repr=False, compare=False)  # made on first use
 
     def __post_init__(self) -> None:
         total, counting = _derive(self.limit, self.extension)
         object.__setattr__(self, "_total", total)
         object.__setattr__(self, "_counting", counting)
-        object.__setattr__(self, "_memo", _Memo())
+        object.__setattr__(self, "_memo", None)
 
     @classmethod
     def new(cls, limit: Limit) -> Clock:
@@ -136,7 +136,7 @@ class Clock:
                 "stopped_at": None,
                 "_total": total,
                 "_counting": counting,
-                "_memo": _Memo(),
+                "_memo": None,
             },
         )
 
@@ -184,18 +184,22 @@ class Clock:
 
     def resume(self, at: datetime) -> Clock:
         """Resume a paused clock; a stopped clock is reopened (重办) and keeps the budget it had used."""
-        if self.mode not in (ClockMode.PAUSED, ClockMode.STOPPED) or not self.segments:
-            raise ValueError(f"cannot resume a clock that is {self.mode}")
-        last_end = self.segments[-1].end
-        if last_end is not None and _aware(at) < last_end:
+        mode = self.mode
+        if mode is not ClockMode.PAUSED and mode is not ClockMode.STOPPED:
+            raise ValueError(f"cannot resume a clock that is {mode}")
+        _aware(at)
+        # A clock stopped before it ever ran (e.g. refused, then reopened) has no segment: it starts now.
+        last_end = self.segments[-1].end if self.segments else None
+        if last_end is not None and at < last_end:
             raise ValueError("a clock cannot resume before it was paused")
         return self._sibling((*self.segments, _segment(at, None)), None)
 
     def stop(self, at: datetime) -> Clock:
-        if self.mode is ClockMode.STOPPED:
+        if self.stopped_at is not None:
             raise ValueError("the clock is already stopped")
-        segments = self._closed_at(at) if self.mode is ClockMode.RUNNING else self.segments
-        return self._sibling(segments, _aware(at))
+        _aware(at)
+        running = bool(self.segments) and self.segments[-1].end is None
+        return self._sibling(self._closed_at(at) if running else self.segments, at)
 
     def extend(self, limit: Limit) -> Clock:
         if limit.unit != self.limit.unit:
@@ -215,7 +219,7 @@ class Clock:
                 "stopped_at": stopped_at,
                 "_total": self._total,
                 "_counting": self._counting,
-                "_memo": _Memo(),
+                "_memo": None,
             },
         )
 
@@ -273,12 +277,19 @@ class Clock:
             start = _after_day(start)
         return wt.add_work_minutes(start, units)
 
+    def _memo_for_update(self) -> _Memo:
+        memo = self._memo
+        if memo is None:
+            memo = _Memo()
+            object.__setattr__(self, "_memo", memo)  # a cache, not state: equality and JSON ignore it
+        return memo
+
     def due(self, wt: Calendar) -> Due | None:
         """When the budget runs out, if the clock keeps running; None unless running."""
         since = self.running_since
         if since is None:
             return None
-        memo = self._memo
+        memo = self._memo_for_update()
         if memo.due_wt is wt and memo.due is not None:
             return memo.due
         left = self.budget(wt) - self._used_before_current(wt)
@@ -296,7 +307,7 @@ class Clock:
         since = self.running_since
         if since is None:
             return None
-        memo = self._memo
+        memo = self._memo_for_update()
         if memo.warn_wt is wt and memo.warn_before == warn_before and memo.warn is not None:
             return memo.warn
         left = self.budget(wt) - self._used_before_current(wt) - self._warn_units(wt, warn_before)

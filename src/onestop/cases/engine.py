@@ -102,7 +102,7 @@ def decide(  # noqa: PLR0917  (positional by contract: the action layer calls de
     kind = get_kind(case.kind)
     action = _valid_action(kind, case, action_code)
     _check_role(action, actor)
-    given = dict(data or {})
+    given = json_data(data)  # a plain copy, ours to add to; the event takes it as is
     _check_required(kind, action, given)
 
     payload = case.payload
@@ -110,6 +110,7 @@ def decide(  # noqa: PLR0917  (positional by contract: the action layer calls de
     if patch is not None:
         if not isinstance(patch, Mapping):
             raise MissingData("业务数据格式不正确", field=PAYLOAD_KEY)
+        # ``given`` is already a plain copy, so the new payload shares nothing with the caller's data.
         payload = {**payload, **patch}
 
     old_clock = case.clock
@@ -158,7 +159,7 @@ def sweep(case: Case, now: datetime, wt: Calendar) -> tuple[Case, list[Event]]:
     level, due = assess(clock, kind.clock, now, wt)
     if level.rank > case.alarm.rank and due is not None:
         action = "clock_overdue" if level is AlarmLevel.OVERDUE else "clock_warned"
-        data = {
+        data: dict[str, object] = {
             "from": case.alarm.value,
             "to": level.value,
             "due": due.at.isoformat(),
@@ -345,9 +346,12 @@ def _timeout_pending(kind: CaseKind, case: Case) -> bool:
 
 
 def _append(
-    case: Case, action: str, actor: Actor, now: datetime, data: Mapping[str, object], /, **changes: Any
+    case: Case, action: str, actor: Actor, now: datetime, data: dict[str, object], /, **changes: Any
 ) -> tuple[Case, Event]:
-    """Chain the event onto the case and return the case with ``changes`` (its new state, if any, included)."""
+    """Chain the event onto the case and return the case with ``changes`` (its new state, if any, included).
+
+    ``data`` must be a fresh plain-JSON dict built by the engine: the event keeps it as is.
+    """
     event = chain_event(
         case_number=case.number,
         seq=case.event_count + 1,
@@ -359,6 +363,7 @@ def _append(
         from_state=case.state,
         to_state=changes.get("state", case.state),
         data=data,
+        plain=True,
     )
     changes["version"] = case.version + 1
     changes["updated_at"] = now

@@ -7,24 +7,17 @@ table of its own.
 
 from __future__ import annotations
 
+from onestop.errors import DomainError
 
-class DomainError(Exception):
-    """Base for every user-facing rule violation."""
-
-    code: str = "domain_error"
-    status: int = 422
-
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        if code is not None:
-            # Per-instance override: a subclass groups errors by status, the code tells them apart.
-            self.code = code
-
-    def to_dict(self) -> dict[str, object]:
-        """The JSON body the API returns for this error."""
-        return {"code": self.code, "message": self.message, "field": self.field}
+__all__ = [
+    "ActionNotAllowed",
+    "DomainError",
+    "InvalidAction",
+    "MissingData",
+    "NotFound",
+    "UnknownKind",
+    "VersionConflict",
+]
 
 
 class InvalidAction(DomainError):

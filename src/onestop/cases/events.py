@@ -198,9 +198,10 @@ def chain_event(
 ) -> Event:
     """The next event given the chain's tip (seq and hash), which is what a case row stores.
 
-    ``data`` is copied as plain JSON unless ``plain`` says the caller built it from plain JSON already.
+    ``data`` is copied as plain JSON unless ``plain`` says the caller built it fresh from plain JSON (the
+    event then keeps that very dict).
     """
-    clean = dict(data or {}) if plain else json_data(data)
+    clean = (data if isinstance(data, dict) else dict(data or {})) if plain else json_data(data)
     digest = event_hash(prev_hash, case_number, seq, action, actor, actor_id, at, from_state, to_state, clean)
     return build(
         Event,

@@ -1,26 +1,15 @@
-"""Errors raised by the org domain.
-
-``OrgError`` copies the shape of ``onestop.cases.errors.DomainError`` (``message`` in Chinese, ``field``,
-``code``, ``status``) without importing it: the case engine imports ``onestop.org`` for actors and roles, so
-the import may not run the other way. Once the common base moves to a module both can import, ``OrgError``
-should subclass it and drop its own ``__init__``.
-"""
+"""Errors raised by the org domain."""
 
 from __future__ import annotations
 
+from onestop.errors import DomainError
 
-class OrgError(ValueError):
-    """Base for every user-facing error of the org domain."""
+
+class OrgError(DomainError, ValueError):
+    """Base for every user-facing error of the org domain (also a ValueError: bad input values)."""
 
     code: str = "org_error"
     status: int = 422
-
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        if code is not None:
-            self.code = code
 
 
 class InvalidOrgData(OrgError):

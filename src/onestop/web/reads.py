@@ -77,6 +77,7 @@ class CaseFilters:
     due_before: date | None = None
     q: str | None = None
     mine: bool = False
+    own_only: bool = False  # only what the account itself submitted (我的申请)
     page: int = 1
     per_page: int = 50
 
@@ -195,7 +196,45 @@ def _conditions(actor: Actor, tree: UnitTree, f: CaseFilters, now: datetime) -> 
         conds.append(sa.or_(cases.c.number.startswith(q.upper(), autoescape=True), parties.c.name.contains(q, autoescape=True)))
     if f.mine:
         conds.append(actionable_condition(actor))
+    if f.own_only:
+        conds.append(
+            cases.c.id.in_(sa.select(case_submissions.c.case_id).where(case_submissions.c.user_id == actor.user_id))
+        )
     return conds
+
+
+def colour_counts(conn: Connection, actor: Actor, tree: UnitTree, f: CaseFilters, now: datetime) -> dict[str, int]:
+    """How many of the filtered cases are in each clock colour (the badges above the workbench list)."""
+    from dataclasses import replace
+
+    conds = _conditions(actor, tree, replace(f, colour=None), now)
+    c = cases.c
+    query = (
+        sa.select(
+            c.clock_mode,
+            c.alarm,
+            sa.and_(c.due_at.is_not(None), c.due_at <= now).label("due_passed"),
+            sa.and_(c.next_alarm_at.is_not(None), c.next_alarm_at <= now).label("alarm_passed"),
+            sa.func.count().label("n"),
+        )
+        .select_from(cases.outerjoin(parties, parties.c.id == cases.c.party_id))
+        .where(*conds)
+        .group_by(c.clock_mode, c.alarm, "due_passed", "alarm_passed")
+    )
+    counts = dict.fromkeys(CLOCK_COLOURS, 0)
+    for r in conn.execute(query):
+        mode, alarm = r.clock_mode, r.alarm
+        if mode == "running":
+            if alarm == "overdue" or r.due_passed:
+                colour = "overdue"
+            elif alarm == "warning" or r.alarm_passed:
+                colour = "warning"
+            else:
+                colour = "normal"
+        else:
+            colour = mode if mode in counts else "not_started"
+        counts[colour] += int(r.n)
+    return counts
 
 
 def subject_of(payload: Mapping[str, Any]) -> str:
@@ -535,10 +574,6 @@ def clock_panel(case: Case, wt: WorkingTime, now: datetime) -> ClockPanel | None
     pauses = [Interval(a.end, b.start) for a, b in zip(segments, segments[1:], strict=False) if a.end is not None]
     if view.paused and segments and segments[-1].end is not None:
         pauses.append(Interval(segments[-1].end, None))
-    due_at = view.due
-    provisional = view.provisional
-    if due_at is None and view.paused:
-        due_at, provisional = None, False
     return ClockPanel(
         colour=view.colour,
         css=_css(view.colour),
@@ -546,8 +581,8 @@ def clock_panel(case: Case, wt: WorkingTime, now: datetime) -> ClockPanel | None
         used=_amount(view.used),
         remaining=_amount(view.remaining),
         unit_word="个工作日" if clock.limit.unit == DAY_UNIT else "分钟",
-        due_at=due_at,
-        provisional=provisional,
+        due_at=view.due,
+        provisional=view.provisional,
         paused=view.paused,
         running=[Interval(s.start, s.end) for s in segments],
         pauses=pauses,
@@ -564,6 +599,15 @@ def _amount(value: Any) -> str:
     from onestop.web.present import amount
 
     return amount(value)
+
+
+def action_label(code: str) -> str | None:
+    """The Chinese label of an action code (for "已完成：受理" after a redirect)."""
+    for kind in all_kinds():
+        action = kind.actions.get(code)
+        if action is not None:
+            return action.label
+    return None
 
 
 def action_forms(kind: CaseKind, actions: Iterable[ActionSpec]) -> list[ActionForm]:
