@@ -34,6 +34,7 @@ from onestop.org.scope import unit_scope
 from onestop.org.units import Unit, UnitTree
 from onestop.org.users import Actor
 
+_PARENT_CASES = cases.alias("parent_cases")
 # Roles that handle applicants' cases and so may see their ID and phone numbers whole.
 PII_ROLES = frozenset({Role.WINDOW_CLERK, Role.APPROVER, Role.OPERATOR, Role.HANDLER})
 # The one message for "no such case" and "not yours": the two must be indistinguishable.
@@ -138,11 +139,9 @@ def access_visible_cases_filter(actor: Actor, tree: UnitTree) -> sa.ColumnElemen
     scope = sorted(unit_scope(actor, tree))
     if not scope:
         return own
-    parent_cases = sa.alias(cases, "parent_cases")
+    # The steps (sub-cases) of cases in scope; only rows with a parent pay for the lookup.
     in_parent_scope = sa.exists(
-        sa.select(parent_cases.c.id).where(
-            parent_cases.c.id == cases.c.parent_id, parent_cases.c.unit_id.in_(scope)
-        )
+        sa.select(_PARENT_CASES.c.id).where(_PARENT_CASES.c.id == cases.c.parent_id, _PARENT_CASES.c.unit_id.in_(scope))
     )
     return sa.or_(cases.c.unit_id.in_(scope), sa.and_(cases.c.parent_id.is_not(None), in_parent_scope), own)
 
@@ -172,11 +171,15 @@ def access_pii(actor: Actor, case: Case, tree: UnitTree, *, parent_unit_id: int 
 
 def access_case_by_number(conn: Connection, actor: Actor, number: str, tree: UnitTree) -> CaseAccess:
     """The case numbered ``number`` if ``actor`` may see it, else ``NotFound`` (the same for both reasons)."""
-    row = conn.execute(
-        sa.select(cases, case_submissions.c.user_id.label("owner_id"))
-        .outerjoin(case_submissions, case_submissions.c.case_id == cases.c.id)
-        .where(cases.c.number == number)
-    ).mappings().first()
+    row = (
+        conn.execute(
+            sa.select(cases, case_submissions.c.user_id.label("owner_id"))
+            .outerjoin(case_submissions, case_submissions.c.case_id == cases.c.id)
+            .where(cases.c.number == number)
+        )
+        .mappings()
+        .first()
+    )
     if row is None:
         raise NotFound(NOT_FOUND_MESSAGE.format(number=number), field="number")
     case = cases_repo.row_to_case(row)
@@ -227,11 +230,15 @@ def code_hash(number: str, code: str) -> str:
 def access_case_by_code(conn: Connection, number: str, code: str) -> Case:
     """The public's lookup: the case if ``code`` is its verification code, else ``NotFound``."""
     number = number.strip().upper()
-    row = conn.execute(
-        sa.select(cases, case_submissions.c.code_hash.label("code_hash"))
-        .join(case_submissions, case_submissions.c.case_id == cases.c.id)
-        .where(cases.c.number == number)
-    ).mappings().first()
+    row = (
+        conn.execute(
+            sa.select(cases, case_submissions.c.code_hash.label("code_hash"))
+            .join(case_submissions, case_submissions.c.case_id == cases.c.id)
+            .where(cases.c.number == number)
+        )
+        .mappings()
+        .first()
+    )
     expected = code_hash(number, code)
     # Compare even when there is no such case, so timing does not tell the two apart.
     stored = row["code_hash"] if row is not None else "0" * 64

@@ -124,7 +124,14 @@ def update_account(
     with write(rt.engine) as conn:
         before = _load_user(conn, user_id)
         _check_unit(conn, unit_id)
-        after = User(before.id, before.username, display_name, unit_id, frozenset(Role.parse(r, field="roles") for r in roles), active)
+        after = User(
+            before.id,
+            before.username,
+            display_name,
+            unit_id,
+            frozenset(Role.parse(r, field="roles") for r in roles),
+            active,
+        )
         if before.id == by.id and (Role.ADMIN not in after.roles or not after.active):
             raise DomainError("不能取消自己的管理员角色或停用自己的账号", field="roles", code="self_lockout")
         conn.execute(
@@ -150,8 +157,14 @@ def update_account(
         if set(changed) - {"display_name"}:
             sessions.end_sessions(conn, user_id)
         audit.record(
-            conn, at=now, action="user_updated", username=by.username, user_id=by.id,
-            target=f"user:{before.username}", ip=ip, detail=changed,
+            conn,
+            at=now,
+            action="user_updated",
+            username=by.username,
+            user_id=by.id,
+            target=f"user:{before.username}",
+            ip=ip,
+            detail=changed,
         )
     return after
 
@@ -170,8 +183,13 @@ def reset_password(rt: Runtime, user_id: int, password: str, *, by: User, ip: st
         )
         sessions.end_sessions(conn, user_id)
         audit.record(
-            conn, at=now, action="password_reset", username=by.username, user_id=by.id,
-            target=f"user:{target.username}", ip=ip,
+            conn,
+            at=now,
+            action="password_reset",
+            username=by.username,
+            user_id=by.id,
+            target=f"user:{target.username}",
+            ip=ip,
         )
 
 
@@ -181,8 +199,13 @@ def unlock(rt: Runtime, user_id: int, *, by: User, ip: str | None = None) -> Non
         target = _load_user(conn, user_id)
         conn.execute(sa.update(users).where(users.c.id == user_id).values(failed_logins=0, locked_until=None))
         audit.record(
-            conn, at=now, action="user_unlocked", username=by.username, user_id=by.id,
-            target=f"user:{target.username}", ip=ip,
+            conn,
+            at=now,
+            action="user_unlocked",
+            username=by.username,
+            user_id=by.id,
+            target=f"user:{target.username}",
+            ip=ip,
         )
 
 
@@ -195,8 +218,14 @@ def create_unit(rt: Runtime, unit: Unit, *, by: User, ip: str | None = None) -> 
         UnitTree([*tree, replace(unit, id=next_id)])  # raises InvalidOrgData naming the field
         created = org_repo.insert_unit(conn, replace(unit, id=0), now)
         audit.record(
-            conn, at=now, action="unit_created", username=by.username, user_id=by.id,
-            target=f"unit:{created.code}", ip=ip, detail={"name": created.name, "parent_id": created.parent_id},
+            conn,
+            at=now,
+            action="unit_created",
+            username=by.username,
+            user_id=by.id,
+            target=f"unit:{created.code}",
+            ip=ip,
+            detail={"name": created.name, "parent_id": created.parent_id},
         )
     return created
 

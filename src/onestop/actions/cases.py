@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -38,36 +39,33 @@ def open_case(
     payload: Mapping[str, Any] | None = None,
     party_id: int | None = None,
     children: Sequence[ChildSpec] = (),
+    within: Callable[[Connection, Case], None] | None = None,
 ) -> Case:
+    """Opens a case (and its children) in one transaction.
+
+    `within` runs inside that transaction once the case is written: a record that must exist exactly when the
+    case does (e.g. the public submission with its verification code) is written there.
+    """
     wt, now = rt.working_time(), rt.now()
     events: list[Event] = []
     with write(rt.engine) as conn:
-        case = _open(
+        written: list[tuple[int, Event]] = []
+        (case,) = _open_many(
             conn,
-            kind_code,
+            [ChildSpec(kind_code, unit_id, payload or {})],
             actor=actor,
             wt=wt,
             now=now,
-            unit_id=unit_id,
-            payload=payload,
             party_id=party_id,
             parent_id=None,
-            events=events,
+            written=written,
         )
         assert case.id is not None
-        for child in children:
-            _open(
-                conn,
-                child.kind,
-                actor=actor,
-                wt=wt,
-                now=now,
-                unit_id=child.unit_id,
-                payload=child.payload,
-                party_id=party_id,
-                parent_id=case.id,
-                events=events,
-            )
+        _open_many(conn, children, actor=actor, wt=wt, now=now, party_id=party_id, parent_id=case.id, written=written)
+        repo.insert_events_many(conn, written)
+        events.extend(event for _, event in written)
+        if within is not None:
+            within(conn, case)
     rt.committed(events)
     return case
 
@@ -89,7 +87,6 @@ def perform(
     to refuse, so a permission decision and the write it allows see the same case.
     """
     wt, now = rt.working_time(), rt.now()
-    events: list[Event] = []
     with write(rt.engine) as conn:
         case = repo.load_case(conn, number, for_update=True)
         if guard is not None:
@@ -99,26 +96,59 @@ def perform(
                 f"办件 {number} 已被他人修改（您看到第 {expected_version} 版，现为第 {case.version} 版），请刷新后重试",
                 field="version",
             )
-        new, event = engine.decide(case, action, actor, dict(data or {}), now, wt)
-        repo.update_case(conn, new, case.version, [event], wt)
-        events.append(event)
+        new, event = engine.decide(case, action, actor, data, now, wt)  # decide copies the data
         assert new.id is not None
-        for child in children:
-            _open(
-                conn,
-                child.kind,
-                actor=actor,
-                wt=wt,
-                now=now,
-                unit_id=child.unit_id,
-                payload=child.payload,
-                party_id=new.party_id,
-                parent_id=new.id,
-                events=events,
-            )
-        _join_parent(conn, new, wt, now, events)
-    rt.committed(events)
+        # The case row first (the version check), then the children, then every event of the action at once.
+        repo.save_changes(conn, [(case, new, ())], wt)
+        written: list[tuple[int, Event]] = [(new.id, event)]
+        _open_many(
+            conn, children, actor=actor, wt=wt, now=now, party_id=new.party_id, parent_id=new.id, written=written
+        )
+        _join(conn, new, wt, now, written)
+        repo.insert_events_many(conn, written)
+    rt.committed([event for _, event in written])
     return new
+
+
+def _open_many(
+    conn: Connection,
+    specs: Sequence[ChildSpec],
+    *,
+    actor: Actor,
+    wt: WorkingTime,
+    now: datetime,
+    party_id: int | None,
+    parent_id: int | None,
+    written: list[tuple[int, Event]],
+) -> list[Case]:
+    """Opens one case per spec (numbers of one prefix reserved together); their events go to ``written``."""
+    if not specs:
+        return []
+    kinds = [get_kind(spec.kind) for spec in specs]
+    numbers: dict[str, Iterator[str]] = {}
+    for prefix in dict.fromkeys(kind.prefix for kind in kinds):
+        count = sum(1 for kind in kinds if kind.prefix == prefix)
+        numbers[prefix] = iter(repo.next_numbers(conn, prefix, now, count))
+    opened = []
+    for spec, kind in zip(specs, kinds, strict=True):
+        case, event = engine.open_case(
+            kind,
+            number=next(numbers[kind.prefix]),
+            actor=actor,
+            now=now,
+            wt=wt,
+            unit_id=spec.unit_id,
+            payload=dict(spec.payload),
+            parent_id=parent_id,
+            party_id=party_id,
+        )
+        case = repo.insert_case(conn, case, (), wt)
+        written.append((case.id or 0, event))
+        opened.append(case)
+    return opened
+
+
+_SYSTEM = Actor.system()
 
 
 def _open(
@@ -127,47 +157,56 @@ def _open(
     *,
     actor: Actor,
     wt: WorkingTime,
-    now: Any,
+    now: datetime,
     unit_id: int | None,
     payload: Mapping[str, Any] | None,
     party_id: int | None,
     parent_id: int | None,
     events: list[Event],
 ) -> Case:
-    kind = get_kind(kind_code)
-    number = repo.next_number(conn, kind.prefix, now)
-    case, event = engine.open_case(
-        kind,
-        number=number,
+    """Opens one case and writes its event at once, inside the caller's transaction (for other action modules)."""
+    written: list[tuple[int, Event]] = []
+    (case,) = _open_many(
+        conn,
+        [ChildSpec(kind_code, unit_id, payload or {})],
         actor=actor,
-        now=now,
         wt=wt,
-        unit_id=unit_id,
-        payload=dict(payload or {}),
-        parent_id=parent_id,
+        now=now,
         party_id=party_id,
+        parent_id=parent_id,
+        written=written,
     )
-    events.append(event)
-    return repo.insert_case(conn, case, [event], wt)
+    repo.insert_events_many(conn, written)
+    events.extend(event for _, event in written)
+    return case
 
 
-def _join_parent(conn: Connection, child: Case, wt: WorkingTime, now: Any, events: list[Event]) -> None:
+def _join_parent(conn: Connection, child: Case, wt: WorkingTime, now: datetime, events: list[Event]) -> None:
+    """``_join`` for other action modules: the join's events are written at once and appended to ``events``."""
+    written: list[tuple[int, Event]] = []
+    _join(conn, child, wt, now, written)
+    repo.insert_events_many(conn, written)
+    events.extend(event for _, event in written)
+
+
+def _join(conn: Connection, child: Case, wt: WorkingTime, now: datetime, written: list[tuple[int, Event]]) -> None:
     """When the last sub-case ends, the parent takes its kind's join action, in the same transaction.
 
     The parent row is locked first, so of two departments finishing at once exactly one fires the join:
-    the second to get the lock sees the first's committed sub-case.
+    the second to get the lock sees the first's committed sub-case. The join's event goes to ``written``.
     """
-    if child.parent_id is None or not get_kind(child.kind).states[child.state].terminal:
+    parent_id = child.parent_id
+    if parent_id is None or not get_kind(child.kind).states[child.state].terminal:
         return
-    parent = repo.load_case_by_id(conn, child.parent_id, for_update=True)
-    kind = get_kind(parent.kind)
-    if kind.join_action is None or parent.state not in kind.actions[kind.join_action].from_states:
+    (parent_kind, parent_state), siblings = repo.family_states(conn, parent_id)
+    kind = get_kind(parent_kind)
+    if kind.join_action is None or parent_state not in kind.actions[kind.join_action].from_states:
         return
-    siblings = repo.load_children(conn, parent.id or 0)
-    if not all(get_kind(s.kind).states[s.state].terminal for s in siblings):
+    if not all(get_kind(sibling_kind).states[state].terminal for sibling_kind, state, _ in siblings):
         return
-    outcome = {s.number: s.state for s in siblings}
-    new, event = engine.decide(parent, kind.join_action, Actor.system(), {"children": outcome}, now, wt)
-    repo.update_case(conn, new, parent.version, [event], wt)
-    events.append(event)
-    _join_parent(conn, new, wt, now, events)
+    parent = repo.load_case_by_id(conn, parent_id)  # already locked
+    outcome = {number: state for _, state, number in siblings}
+    new, event = engine.decide(parent, kind.join_action, _SYSTEM, {"children": outcome}, now, wt)
+    repo.save_changes(conn, [(parent, new, ())], wt)
+    written.append((parent_id, event))
+    _join(conn, new, wt, now, written)

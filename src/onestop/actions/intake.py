@@ -4,8 +4,9 @@ A module adds its own form by declaring an ``IntakeForm`` (fields, the case kind
 the cases) and calling ``register_form`` at import time, as it registers its case kinds; the web layer renders
 every registered form, validates it with ``validate`` and submits it with ``submit``. No web code per form.
 
-``submit`` writes the party, the case with its first event, and the submission record (the hash of the
-verification code the applicant is given) in one transaction: after a crash either all of it exists or none.
+``submit`` writes the case with its first event and the submission record (the hash of the verification code
+the applicant is given) in one transaction: after a crash either both exist or neither. The party is written
+just before, in its own transaction; a crash in between leaves a party record that the next request reuses.
 """
 
 from __future__ import annotations
@@ -18,15 +19,14 @@ from typing import Literal
 import sqlalchemy as sa
 
 from onestop.access import code_hash
-from onestop.actions.cases import _open
+from onestop.actions.cases import open_case
 from onestop.actions.runtime import Runtime
 from onestop.auth.crypto import new_code
 from onestop.cases.case import Case
 from onestop.cases.errors import DomainError, NotFound
-from onestop.cases.events import Event
 from onestop.cases.kinds import get_kind
 from onestop.db import org_repo
-from onestop.db.engine import write
+from onestop.db.engine import read, write
 from onestop.db.tables import case_submissions, parties
 from onestop.org.errors import OrgError
 from onestop.org.identifiers import validate_credit_code, validate_resident_id
@@ -81,7 +81,12 @@ PARTY_FORM_FIELDS: tuple[FormField, ...] = (
         choices=tuple((k.value, k.label) for k in PartyKind),
     ),
     FormField("applicant_name", "申请人姓名或企业名称", max_length=200),
-    FormField("id_number", "身份证号或统一社会信用代码", max_length=32, help="个人填写 18 位身份证号，企业填写统一社会信用代码"),
+    FormField(
+        "id_number",
+        "身份证号或统一社会信用代码",
+        max_length=32,
+        help="个人填写 18 位身份证号，企业填写统一社会信用代码",
+    ),
     FormField("phone", "联系电话", "phone", max_length=32, help="手机号码或带区号的固定电话"),
 )
 
@@ -210,32 +215,24 @@ def submit(
     """Validates and files one request; ``actor`` is the public account or the clerk, None when anonymous."""
     now = rt.now()
     clean = validate(form, values, today=now.date())
-    wt = rt.working_time()
     code = new_code()
-    events: list[Event] = []
-    by = actor or ANONYMOUS
-    with write(rt.engine) as conn:
+    with read(rt.engine) as conn:
         tree = org_repo.load_unit_tree(conn)
-        party_id = _party_id(conn, clean, now) if form.collect_party else None
-        payload = {k: v for k, v in clean.items() if k not in PARTY_FIELDS}
-        payload["form"] = form.code
-        payload["channel"] = channel
-        if form.collect_party:
-            payload["applicant"] = clean["applicant_name"]
-        case = _open(
-            conn,
-            form.kind,
-            actor=by,
-            wt=wt,
-            now=now,
-            unit_id=owning_unit(form, tree),
-            payload=payload,
-            party_id=party_id,
-            parent_id=None,
-            events=events,
-        )
-        # A public account owns what it submits; a clerk's intake belongs to the applicant (code only).
-        owner = actor.user_id if actor is not None and actor.has_role(Role.PUBLIC) else None
+    # The party first, in its own transaction: a crash before the case leaves only a reusable party record
+    # (the same person's next request finds it), never a case without its submission.
+    party_id = None
+    if form.collect_party:
+        with write(rt.engine) as conn:
+            party_id = _party_id(conn, clean, now)
+    payload = {k: v for k, v in clean.items() if k not in PARTY_FIELDS}
+    payload["form"] = form.code
+    payload["channel"] = channel
+    if form.collect_party:
+        payload["applicant"] = clean["applicant_name"]
+    # A public account owns what it submits; a clerk's intake belongs to the applicant (code only).
+    owner = actor.user_id if actor is not None and actor.has_role(Role.PUBLIC) else None
+
+    def record_submission(conn: sa.Connection, case: Case) -> None:
         conn.execute(
             sa.insert(case_submissions).values(
                 case_id=case.id,
@@ -246,7 +243,16 @@ def submit(
                 created_at=now,
             )
         )
-    rt.committed(events)
+
+    case = open_case(
+        rt,
+        form.kind,
+        actor or ANONYMOUS,
+        unit_id=owning_unit(form, tree),
+        payload=payload,
+        party_id=party_id,
+        within=record_submission,
+    )
     return Submission(case=case, code=code, form=form)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+import onestop.kinds  # noqa: F401  -- registers every module's case kinds before any case is read
 from onestop.cases.events import Event
 from onestop.worktime import TZ, WorkingTime
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from onestop.auth import audit
 from onestop.auth.crypto import digest, new_token
-from onestop.db import org_repo
+from onestop.db import auth_repo, org_repo
 from onestop.db.engine import read, write
-from onestop.db.tables import api_tokens, users
 from onestop.org.users import User
 
 PREFIX = "os_"
@@ -53,36 +51,36 @@ def create_token(
 ) -> tuple[str, int]:
     """A new token for ``user_id``; returns (plain token, id). Runs in the caller's transaction."""
     plain = PREFIX + new_token()
-    token_id = conn.execute(
-        sa.insert(api_tokens)
-        .values(
-            user_id=user_id,
-            name=name,
-            prefix=plain[: len(PREFIX) + 6],
-            token_hash=digest(plain),
-            created_at=now,
-            created_by=created_by.username,
-            expires_at=expires_at,
-        )
-        .returning(api_tokens.c.id)
-    ).scalar_one()
+    token_id = auth_repo.insert_token(
+        conn,
+        user_id=user_id,
+        name=name,
+        prefix=plain[: len(PREFIX) + 6],
+        token_hash=digest(plain),
+        now=now,
+        created_by=created_by.username,
+        expires_at=expires_at,
+    )
     audit.record(
-        conn, at=now, action="token_created", username=created_by.username, user_id=created_by.id,
-        target=f"token:{token_id}", ip=ip, detail={"name": name, "for_user_id": user_id},
+        conn,
+        at=now,
+        action="token_created",
+        username=created_by.username,
+        user_id=created_by.id,
+        target=f"token:{token_id}",
+        ip=ip,
+        detail={"name": name, "for_user_id": user_id},
     )
     return plain, token_id
 
 
 def revoke_token(conn: Connection, token_id: int, *, now: datetime, by: User, ip: str | None = None) -> bool:
-    result = conn.execute(
-        sa.update(api_tokens)
-        .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
-    if result.rowcount:
-        audit.record(conn, at=now, action="token_revoked", username=by.username, user_id=by.id,
-                     target=f"token:{token_id}", ip=ip)
-    return bool(result.rowcount)
+    revoked = auth_repo.revoke_token(conn, token_id, now)
+    if revoked:
+        audit.record(
+            conn, at=now, action="token_revoked", username=by.username, user_id=by.id, target=f"token:{token_id}", ip=ip
+        )
+    return revoked
 
 
 def resolve(engine: Engine, plain: str, now: datetime) -> User | None:
@@ -91,33 +89,30 @@ def resolve(engine: Engine, plain: str, now: datetime) -> User | None:
         return None
     token_hash = digest(plain)
     with read(engine) as conn:
-        row = conn.execute(
-            sa.select(api_tokens.c.id, api_tokens.c.last_used_at, api_tokens.c.expires_at,
-                      api_tokens.c.revoked_at, users)
-            .join(users, users.c.id == api_tokens.c.user_id)
-            .where(api_tokens.c.token_hash == token_hash)
-        ).mappings().first()
+        row = auth_repo.load_token(conn, token_hash)
     if row is None or row["revoked_at"] is not None or not row["active"]:
         return None
     if row["expires_at"] is not None and row["expires_at"] <= now:
         return None
     if row["last_used_at"] is None or now - row["last_used_at"] >= TOUCH_EVERY:
         with write(engine) as conn:
-            conn.execute(sa.update(api_tokens).where(api_tokens.c.id == row["id"]).values(last_used_at=now))
+            auth_repo.touch_token(conn, row["token_id"], now)
     return org_repo.row_to_user(row)
 
 
 def list_tokens(conn: Connection) -> list[TokenInfo]:
-    rows = conn.execute(
-        sa.select(api_tokens, users.c.username)
-        .join(users, users.c.id == api_tokens.c.user_id)
-        .order_by(api_tokens.c.id.desc())
-    ).mappings()
     return [
         TokenInfo(
-            id=r["id"], user_id=r["user_id"], username=r["username"], name=r["name"], prefix=r["prefix"],
-            created_at=r["created_at"], created_by=r["created_by"], last_used_at=r["last_used_at"],
-            expires_at=r["expires_at"], revoked_at=r["revoked_at"],
+            id=r["id"],
+            user_id=r["user_id"],
+            username=r["username"],
+            name=r["name"],
+            prefix=r["prefix"],
+            created_at=r["created_at"],
+            created_by=r["created_by"],
+            last_used_at=r["last_used_at"],
+            expires_at=r["expires_at"],
+            revoked_at=r["revoked_at"],
         )
-        for r in rows
+        for r in auth_repo.token_rows(conn)
     ]

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from onestop.db.tables import audit_log, pii_access_log
+from onestop.db import auth_repo
 from onestop.org.masking import mask_text
 
 # Chinese names of audit actions, for the admin page.
@@ -55,16 +54,15 @@ def record(
     ip: str | None = None,
     detail: Mapping[str, Any] | None = None,
 ) -> None:
-    conn.execute(
-        sa.insert(audit_log).values(
-            at=at,
-            user_id=user_id,
-            username=username[:64],
-            action=action,
-            target=mask_text(target)[:200],
-            ip=ip,
-            detail=_masked(dict(detail or {})),
-        )
+    auth_repo.insert_audit(
+        conn,
+        at=at,
+        user_id=user_id,
+        username=username[:64],
+        action=action,
+        target=mask_text(target)[:200],
+        ip=ip,
+        detail=_masked(dict(detail or {})),
     )
 
 
@@ -79,16 +77,15 @@ def record_pii_view(
     fields: Sequence[str],
     ip: str | None,
 ) -> None:
-    conn.execute(
-        sa.insert(pii_access_log).values(
-            at=at,
-            user_id=user_id,
-            username=username,
-            case_id=case_id,
-            case_number=case_number,
-            fields=list(fields),
-            ip=ip,
-        )
+    auth_repo.insert_pii_view(
+        conn,
+        at=at,
+        user_id=user_id,
+        username=username,
+        case_id=case_id,
+        case_number=case_number,
+        fields=fields,
+        ip=ip,
     )
 
 
@@ -113,9 +110,6 @@ class PiiView:
 
 
 def recent_entries(conn: Connection, *, limit: int = 200, action: str | None = None) -> list[AuditEntry]:
-    query = sa.select(audit_log).order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit)
-    if action:
-        query = query.where(audit_log.c.action == action)
     return [
         AuditEntry(
             at=r["at"],
@@ -126,15 +120,12 @@ def recent_entries(conn: Connection, *, limit: int = 200, action: str | None = N
             ip=r["ip"],
             detail=r["detail"] or {},
         )
-        for r in conn.execute(query).mappings()
+        for r in auth_repo.audit_rows(conn, limit=limit, action=action)
     ]
 
 
 def recent_pii_views(conn: Connection, *, limit: int = 200, case_number: str | None = None) -> list[PiiView]:
-    query = sa.select(pii_access_log).order_by(pii_access_log.c.at.desc(), pii_access_log.c.id.desc()).limit(limit)
-    if case_number:
-        query = query.where(pii_access_log.c.case_number == case_number)
     return [
         PiiView(at=r["at"], username=r["username"], case_number=r["case_number"], fields=tuple(r["fields"]), ip=r["ip"])
-        for r in conn.execute(query).mappings()
+        for r in auth_repo.pii_view_rows(conn, limit=limit, case_number=case_number)
     ]

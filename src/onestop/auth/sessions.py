@@ -14,17 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
 from onestop.actions.runtime import Runtime
 from onestop.auth import audit, throttle
 from onestop.auth.crypto import digest, new_token
 from onestop.auth.passwords import hash_password, needs_rehash, verify_password
-from onestop.db import org_repo
+from onestop.db import auth_repo, org_repo
 from onestop.db.engine import read, write
-from onestop.db.tables import users, web_sessions
 from onestop.org.users import User
 from onestop.worktime import TZ
 
@@ -34,8 +33,11 @@ IDLE = timedelta(hours=2)
 LIFETIME = timedelta(hours=12)
 TOUCH_EVERY = timedelta(minutes=5)  # last_seen_at is written at most this often (a write per request is costly)
 
-# Verified against when the username does not exist, so the answer takes as long as for a real account.
-_DUMMY_HASH = hash_password("onestop-dummy-password")
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the username does not exist, so the answer takes as long as for a real account."""
+    return hash_password("onestop-dummy-password")
 
 
 class LoginError(Exception):
@@ -93,11 +95,12 @@ def login(
     if until is not None:
         raise TooManyAttempts(f"登录失败次数过多，请于 {_hhmm(until)} 后再试", field=None)
     if found is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         with write(rt.engine) as conn:
             throttle.count_failure(conn, throttle.LOGIN_BY_ADDRESS, address, now)
-            audit.record(conn, at=now, action="login_failed", username=username or "-", ip=ip,
-                         detail={"reason": "unknown_user"})
+            audit.record(
+                conn, at=now, action="login_failed", username=username or "-", ip=ip, detail={"reason": "unknown_user"}
+            )
         raise LoginError("用户名或密码错误")
     user, row = found
     locked_until = row["locked_until"]
@@ -114,23 +117,18 @@ def login(
     new_hash = hash_password(password) if needs_rehash(row["password_hash"]) else None
     with write(rt.engine) as conn:
         if previous_token:
-            conn.execute(sa.delete(web_sessions).where(web_sessions.c.id_hash == digest(previous_token)))
-        conn.execute(sa.delete(web_sessions).where(web_sessions.c.expires_at <= now))
-        values: dict[str, object] = {"failed_logins": 0, "locked_until": None}
-        if new_hash:
-            values["password_hash"] = new_hash
-        conn.execute(sa.update(users).where(users.c.id == user.id).values(values))
-        conn.execute(
-            sa.insert(web_sessions).values(
-                id_hash=id_hash,
-                user_id=user.id,
-                csrf_token=csrf,
-                created_at=now,
-                last_seen_at=now,
-                expires_at=expires,
-                ip=ip,
-                user_agent=(user_agent or "")[:200] or None,
-            )
+            auth_repo.delete_session(conn, digest(previous_token))
+        auth_repo.delete_expired_sessions(conn, now)
+        auth_repo.login_succeeded(conn, user.id, new_hash)
+        auth_repo.insert_session(
+            conn,
+            id_hash=id_hash,
+            user_id=user.id,
+            csrf_token=csrf,
+            now=now,
+            expires_at=expires,
+            ip=ip,
+            user_agent=(user_agent or "")[:200] or None,
         )
         audit.record(conn, at=now, action="login", username=user.username, user_id=user.id, ip=ip)
         throttle.prune(conn, now)
@@ -141,14 +139,7 @@ def _failed(rt: Runtime, user: User, row: RowMapping, now: datetime, ip: str | N
     failures = int(row["failed_logins"] or 0) + 1
     locked = failures >= MAX_FAILED
     with write(rt.engine) as conn:
-        conn.execute(
-            sa.update(users)
-            .where(users.c.id == user.id)
-            .values(
-                failed_logins=0 if locked else users.c.failed_logins + 1,
-                locked_until=now + LOCK if locked else users.c.locked_until,
-            )
-        )
+        auth_repo.login_failed(conn, user.id, lock_until=now + LOCK if locked else None)
         throttle.count_failure(conn, throttle.LOGIN_BY_ADDRESS, ip or "unknown", now)
         audit.record(
             conn,
@@ -171,21 +162,12 @@ def resolve(engine: Engine, token: str, now: datetime) -> SessionInfo | None:
         return None
     id_hash = digest(token)
     with read(engine) as conn:
-        row = conn.execute(
-            sa.select(
-                web_sessions.c.csrf_token,
-                web_sessions.c.last_seen_at,
-                web_sessions.c.expires_at,
-                users,
-            )
-            .join(users, users.c.id == web_sessions.c.user_id)
-            .where(web_sessions.c.id_hash == id_hash)
-        ).mappings().first()
+        row = auth_repo.load_session(conn, id_hash)
     if row is None or row["expires_at"] <= now or row["last_seen_at"] + IDLE <= now or not row["active"]:
         return None
     if now - row["last_seen_at"] >= TOUCH_EVERY:
         with write(engine) as conn:
-            conn.execute(sa.update(web_sessions).where(web_sessions.c.id_hash == id_hash).values(last_seen_at=now))
+            auth_repo.touch_session(conn, id_hash, now)
     return SessionInfo(org_repo.row_to_user(row), row["csrf_token"], id_hash, row["expires_at"])
 
 
@@ -193,16 +175,12 @@ def logout(rt: Runtime, token: str, *, ip: str | None = None) -> None:
     now = rt.now()
     id_hash = digest(token)
     with write(rt.engine) as conn:
-        user_row = conn.execute(
-            sa.select(users.c.id, users.c.username)
-            .join(web_sessions, web_sessions.c.user_id == users.c.id)
-            .where(web_sessions.c.id_hash == id_hash)
-        ).first()
-        conn.execute(sa.delete(web_sessions).where(web_sessions.c.id_hash == id_hash))
-        if user_row is not None:
-            audit.record(conn, at=now, action="logout", username=user_row.username, user_id=user_row.id, ip=ip)
+        owner = auth_repo.session_owner(conn, id_hash)
+        auth_repo.delete_session(conn, id_hash)
+        if owner is not None:
+            audit.record(conn, at=now, action="logout", username=owner[1], user_id=owner[0], ip=ip)
 
 
 def end_sessions(conn: Connection, user_id: int) -> None:
     """Ends every session of an account (password reset, role change, disabling)."""
-    conn.execute(sa.delete(web_sessions).where(web_sessions.c.user_id == user_id))
+    auth_repo.delete_user_sessions(conn, user_id)

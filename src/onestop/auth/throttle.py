@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from onestop.db.tables import throttle
+from onestop.db import auth_repo
 
 
 @dataclass(frozen=True)
@@ -34,25 +33,18 @@ def _key(rule: Rule, subject: str) -> str:
 
 def blocked_until(conn: Connection, rule: Rule, subject: str, now: datetime) -> datetime | None:
     """When the block on ``subject`` ends, or None when it may try now."""
-    row = conn.execute(sa.select(throttle).where(throttle.c.key == _key(rule, subject))).mappings().first()
+    row = auth_repo.load_counter(conn, _key(rule, subject))
     if row is None:
         return None
-    ends = row["window_start"] + rule.window
+    ends: datetime = row["window_start"] + rule.window
     if ends <= now or row["count"] < rule.limit:
         return None
     return ends
 
 
 def count_failure(conn: Connection, rule: Rule, subject: str, now: datetime) -> None:
-    key = _key(rule, subject)
-    row = conn.execute(sa.select(throttle).where(throttle.c.key == key)).mappings().first()
-    if row is None:
-        conn.execute(sa.insert(throttle).values(key=key, count=1, window_start=now))
-    elif row["window_start"] + rule.window <= now:
-        conn.execute(sa.update(throttle).where(throttle.c.key == key).values(count=1, window_start=now))
-    else:
-        conn.execute(sa.update(throttle).where(throttle.c.key == key).values(count=throttle.c.count + 1))
+    auth_repo.count_failure(conn, _key(rule, subject), now, rule.window)
 
 
 def prune(conn: Connection, now: datetime, *, older_than: timedelta = timedelta(days=1)) -> None:
-    conn.execute(sa.delete(throttle).where(throttle.c.window_start < now - older_than))
+    auth_repo.prune_counters(conn, now - older_than)

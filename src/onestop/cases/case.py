@@ -65,9 +65,8 @@ def evolve(case: Case, /, **changes: object) -> Case:
 
     Every action makes one; ``replace`` costs several times more. Only field names may be changed.
     """
-    unknown = changes.keys() - _FIELDS
-    if unknown:
-        raise TypeError(f"Case has no fields {sorted(unknown)}")
+    if not _FIELDS.issuperset(changes):
+        raise TypeError(f"Case has no fields {sorted(changes.keys() - _FIELDS)}")
     return build(Case, {**case.__dict__, **changes})
 
 

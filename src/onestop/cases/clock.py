@@ -29,7 +29,7 @@ from typing import Literal, Protocol, cast
 
 from onestop.cases._fast import build
 from onestop.cases.kinds import ClockMode
-from onestop.worktime import TZ, Due, Limit
+from onestop.worktime import TZ, Due, Limit, WorkingTime
 from onestop.worktime.limits import Unit
 
 DAY_UNIT = "workday"
@@ -271,11 +271,22 @@ class Clock:
 
     def _after(self, wt: Calendar, start: datetime, units: int) -> Due:
         counting = self._counting
+        shared = type(wt) is WorkingTime  # immutable: its answers can be shared between clocks
+        if shared:
+            key = (wt, counting, start, units)
+            found = _AFTER.get(key)
+            if found is not None:
+                return found
         if counting == "days":
-            return wt.add_workdays(start, units)
-        if counting == "minutes_after_start_day":
-            start = _after_day(start)
-        return wt.add_work_minutes(start, units)
+            due = wt.add_workdays(start, units)
+        else:
+            at = _after_day(start) if counting == "minutes_after_start_day" else start
+            due = wt.add_work_minutes(at, units)
+        if shared:
+            if len(_AFTER) >= _AFTER_MAX:
+                _AFTER.clear()
+            _AFTER[key] = due
+        return due
 
     def _memo_for_update(self) -> _Memo:
         memo = self._memo
@@ -353,12 +364,58 @@ class Clock:
         segments = data.get("segments") or []
         assert isinstance(segments, list)
         stopped = data.get("stopped_at")
-        return cls(
-            limit=_limit_from_json(data["limit"]),
-            extension=_limit_from_json(data["extension"]),
-            segments=tuple(Segment(_dt(s[0]), None if s[1] is None else _dt(s[1])) for s in segments),
-            stopped_at=None if stopped is None else _dt(stopped),
+        limit, extension, total, counting = _budget_from_json(data["limit"], data["extension"])
+        # Built directly (every case read makes one); the derived fields come with the parsed budget.
+        return build(
+            cls,
+            {
+                "limit": limit,
+                "extension": extension,
+                "segments": tuple(_segment(_dt(s[0]), None if s[1] is None else _dt(s[1])) for s in segments),
+                "stopped_at": None if stopped is None else _dt(stopped),
+                "_total": total,
+                "_counting": counting,
+                "_memo": None,
+            },
         )
+
+
+_Budget = tuple[Limit, Limit, Fraction, Counting]
+# Parsed budgets by their JSON text: a deployment has a handful of limits ("20d", "5d", "2h") and extensions,
+# and parsing one (Fraction from text, Limit validation, _derive) cost more than the rest of a row. Limits
+# are immutable, so sharing them between clocks is safe.
+_BUDGETS: dict[tuple[object, object, object, object], _Budget] = {}
+_BUDGETS_MAX = 4096
+
+
+def _budget_from_json(limit_json: object, extension_json: object) -> _Budget:
+    key = None
+    if type(limit_json) is dict and type(extension_json) is dict:
+        key = (
+            limit_json.get("amount"),
+            limit_json.get("unit"),
+            extension_json.get("amount"),
+            extension_json.get("unit"),
+        )
+        if all(type(part) is str for part in key):
+            budget = _BUDGETS.get(key)
+            if budget is not None:
+                return budget
+        else:
+            key = None
+    limit, extension = _limit_from_json(limit_json), _limit_from_json(extension_json)
+    total, counting = _derive(limit, extension)
+    budget = (limit, extension, total, counting)
+    if key is not None and len(_BUDGETS) < _BUDGETS_MAX:
+        _BUDGETS[key] = budget
+    return budget
+
+
+# Deadline arithmetic already done, by calendar, counting, start and budget: clocks with the same facts (the
+# children of one dispatch, every read of one case) ask the same question, and a WorkingTime is immutable (a
+# calendar change makes a new one, which keys entries of its own). Bounded; cleared when full.
+_AFTER: dict[tuple[object, Counting, datetime, int], Due] = {}
+_AFTER_MAX = 8192
 
 
 def _derive(limit: Limit, extension: Limit) -> tuple[Fraction, Counting]:
@@ -378,8 +435,10 @@ def _after_day(at: datetime) -> datetime:
 
 
 def _limit_json(limit: Limit) -> dict[str, str]:
-    # Exact: str(Fraction) round-trips any amount, where a decimal rendering might not.
-    return {"amount": str(limit.amount), "unit": limit.unit}
+    # Exact: str(Fraction) round-trips any amount, where a decimal rendering might not. A whole amount (nearly
+    # all) renders as its numerator, which is what str(Fraction) gives, without Fraction.__str__.
+    amount = limit.amount
+    return {"amount": str(amount.numerator) if amount.denominator == 1 else str(amount), "unit": limit.unit}
 
 
 def _limit_from_json(data: object) -> Limit:
@@ -391,7 +450,16 @@ def _limit_from_json(data: object) -> Limit:
     return Limit(amount=Fraction(str(data["amount"])), unit=cast(Unit, unit))
 
 
+_PARSED: dict[str, datetime] = {}  # datetimes are immutable; a clock's instants repeat across reads of a case
+
+
 def _dt(value: object) -> datetime:
     if not isinstance(value, str):
         raise ValueError(f"bad datetime in clock JSON: {value!r}")
-    return _aware(datetime.fromisoformat(value)).astimezone(TZ)
+    at = _PARSED.get(value)
+    if at is None:
+        at = _aware(datetime.fromisoformat(value)).astimezone(TZ)
+        if len(_PARSED) >= 4096:
+            _PARSED.clear()
+        _PARSED[value] = at
+    return at

@@ -1,34 +1,53 @@
-"""Cases and their events in the database: the only place that maps `Case`/`Event` to rows."""
+"""Cases and their events in the database: the only place that maps `Case`/`Event` to rows.
+
+The statements every action and every tick runs (load a case, open one, update it, append events, claim due
+cases) are plain SQL, written once per dialect and run on the DBAPI cursor of the caller's connection, inside
+the caller's transaction: SQLAlchemy's per-statement and per-row processing cost more than the database work
+itself (bench/engine.py, bench/tick.py). ``_Codec`` binds and reads each value exactly as the Core column types
+do (``UTCDateTime``, JSON on SQLite, JSONB on PostgreSQL), so a row written here and one written through Core
+are the same (tests/db/test_db_cases_repo.py holds them to that), and ``row_to_case``/``row_to_event`` still
+map Core result rows for everyone else's queries. An update writes only the columns that moved, and on
+PostgreSQL a batch (the tick) is one statement.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from json.encoder import c_make_encoder, encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from onestop.cases.case import AlarmLevel, Case
+from onestop.cases._fast import build
+from onestop.cases.case import AlarmLevel, Case, evolve
 from onestop.cases.clock import Clock
 from onestop.cases.engine import next_alarm_at
 from onestop.cases.errors import NotFound, VersionConflict
 from onestop.cases.events import Event
 from onestop.cases.kinds import ClockMode
-from onestop.db.tables import case_counters, case_events, cases
+from onestop.db.tables import case_events
 from onestop.worktime import TZ, WorkingTime
+
+_NOT_STARTED = ClockMode.NOT_STARTED.value
 
 
 def derived_columns(case: Case, wt: WorkingTime) -> dict[str, Any]:
     """Columns that are a function of the clock and the calendar, kept for indexes (lists, tick, rankings)."""
+    clock_mode, due_at, due_provisional, alarm_at = _derived(case, wt)
+    return {"clock_mode": clock_mode, "due_at": due_at, "due_provisional": due_provisional, "next_alarm_at": alarm_at}
+
+
+def _derived(case: Case, wt: WorkingTime) -> tuple[str, datetime | None, bool, datetime | None]:
     clock = case.clock
-    due = clock.due(wt) if clock is not None else None
-    return {
-        "clock_mode": clock.mode.value if clock is not None else ClockMode.NOT_STARTED.value,
-        "due_at": due.at if due is not None else None,
-        "due_provisional": bool(due is not None and due.provisional),
-        "next_alarm_at": next_alarm_at(case, wt),
-    }
+    if clock is None:
+        return _NOT_STARTED, None, False, None
+    due = clock.due(wt)  # memoised on the clock: the engine asked already when it moved it
+    if due is None:
+        return clock.mode.value, None, False, None
+    return clock.mode.value, due.at, due.provisional, next_alarm_at(case, wt)
 
 
 def _case_values(case: Case, wt: WorkingTime) -> dict[str, Any]:
@@ -51,26 +70,78 @@ def _case_values(case: Case, wt: WorkingTime) -> dict[str, Any]:
     }
 
 
+_ALARMS = {level.value: level for level in AlarmLevel}
+
+
+def _alarm(value: str) -> AlarmLevel:
+    level = _ALARMS.get(value)
+    return level if level is not None else AlarmLevel(value)  # AlarmLevel raises for a bad value
+
+
 def row_to_case(row: RowMapping) -> Case:
     clock_json = row["clock"]
-    return Case(
-        id=row["id"],
-        number=row["number"],
-        kind=row["kind"],
-        state=row["state"],
-        unit_id=row["unit_id"],
-        parent_id=row["parent_id"],
-        party_id=row["party_id"],
-        payload=row["payload"] or {},
-        clock=Clock.from_json(clock_json) if clock_json else None,
-        alarm=AlarmLevel(row["alarm"]),
-        version=row["version"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        last_hash=row["last_hash"],
-        event_count=row["event_count"],
-        due_at=row["due_at"],
-        due_provisional=row["due_provisional"],
+    return _case(
+        row["id"],
+        row["number"],
+        row["kind"],
+        row["state"],
+        row["unit_id"],
+        row["parent_id"],
+        row["party_id"],
+        row["payload"] or {},
+        Clock.from_json(clock_json) if clock_json else None,
+        row["alarm"],
+        row["version"],
+        row["created_at"],
+        row["updated_at"],
+        row["last_hash"],
+        row["event_count"],
+        row["due_at"],
+        row["due_provisional"],
+    )
+
+
+def _case(  # noqa: PLR0917  (the row's columns, in order)
+    case_id: int | None,
+    number: str,
+    kind: str,
+    state: str,
+    unit_id: int | None,
+    parent_id: int | None,
+    party_id: int | None,
+    payload: Any,
+    clock: Clock | None,
+    alarm: str,
+    version: int,
+    created_at: datetime,
+    updated_at: datetime,
+    last_hash: str,
+    event_count: int,
+    due_at: datetime | None,
+    due_provisional: bool,
+) -> Case:
+    # Every field given, each already of its type: built without the dataclass __init__ (see cases/_fast.py).
+    return build(
+        Case,
+        {
+            "id": case_id,
+            "number": number,
+            "kind": kind,
+            "state": state,
+            "unit_id": unit_id,
+            "parent_id": parent_id,
+            "party_id": party_id,
+            "payload": payload,
+            "clock": clock,
+            "alarm": _alarm(alarm),
+            "version": version,
+            "created_at": created_at,
+            "updated_at": updated_at,
+            "last_hash": last_hash,
+            "event_count": event_count,
+            "due_at": due_at,
+            "due_provisional": bool(due_provisional),
+        },
     )
 
 
@@ -106,47 +177,500 @@ def row_to_event(case_number: str, row: RowMapping) -> Event:
     )
 
 
-def insert_case(conn: Connection, case: Case, events: Sequence[Event], wt: WorkingTime) -> Case:
-    case_id = conn.execute(sa.insert(cases).values(_case_values(case, wt)).returning(cases.c.id)).scalar_one()
-    insert_events(conn, case_id, events)
-    return _with_id(case, case_id)
+# -- driver SQL ------------------------------------------------------------------------------------------------
+
+# The columns a Case is read from, in order (clock_mode and next_alarm_at are derived, never read back).
+_READ = (
+    "id, number, kind, state, unit_id, parent_id, party_id, payload, clock, alarm, version, created_at, "
+    "updated_at, last_hash, event_count, due_at, due_provisional"
+)
+# Every column but the id, with its PostgreSQL type (the record definition of json_to_recordset in batches).
+_TYPES = {
+    "number": "text",
+    "kind": "text",
+    "state": "text",
+    "unit_id": "int",
+    "parent_id": "int",
+    "party_id": "int",
+    "payload": "text",
+    "clock": "text",
+    "clock_mode": "text",
+    "alarm": "text",
+    "due_at": "timestamptz",
+    "due_provisional": "bool",
+    "next_alarm_at": "timestamptz",
+    "version": "int",
+    "event_count": "int",
+    "last_hash": "text",
+    "created_at": "timestamptz",
+    "updated_at": "timestamptz",
+}
+_INSERT = tuple(_TYPES)
+# An update always writes these (every event moves the version, the hash and the derived columns) ...
+_ALWAYS = (
+    "state",
+    "clock_mode",
+    "alarm",
+    "due_at",
+    "due_provisional",
+    "next_alarm_at",
+    "version",
+    "event_count",
+    "last_hash",
+    "updated_at",
+)
+# ... and these only where they moved: the owner columns are indexed, and a statement that does not name them
+# leaves those indexes alone; an unchanged clock or payload need not be encoded again.
+_CLOCK, _PAYLOAD, _OWNERS = ("clock",), ("payload",), ("kind", "unit_id", "parent_id", "party_id")
+_EVENT_TYPES = {
+    "case_id": "int",
+    "seq": "int",
+    "action": "text",
+    "actor": "text",
+    "actor_id": "int",
+    "at": "timestamptz",
+    "from_state": "text",
+    "to_state": "text",
+    "data": "text",
+    "prev_hash": "text",
+    "hash": "text",
+}
+_EVENT = tuple(_EVENT_TYPES)
+_JSON_COLUMNS = frozenset({"payload", "clock", "data"})
 
 
-def update_case(
-    conn: Connection, case: Case, expected_version: int, events: Sequence[Event], wt: WorkingTime
-) -> None:
-    """Writes the new state only if nobody else changed the case since it was read (optimistic lock)."""
-    update_cases(conn, [(case, expected_version, events)], wt)
+def _not_json(value: object) -> object:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-_MUTABLE = tuple(c.name for c in cases.columns if c.name not in {"id", "number", "created_at"})
-# One compiled statement for every update: executemany over a batch costs one round trip, not one per case.
-_UPDATE = (
-    sa.update(cases)
-    .where(cases.c.id == sa.bindparam("_id"), cases.c.version == sa.bindparam("_expected_version"))
-    .values({name: sa.bindparam(name) for name in _MUTABLE})
+# json.dumps with its default options (what the JSON type binds on SQLite), from a C encoder built once:
+# json.dumps builds a new one per call, which costs more than encoding a small dict.
+_C_DUMPS = (
+    None
+    if c_make_encoder is None
+    else c_make_encoder(None, _not_json, encode_basestring_ascii, None, ": ", ", ", False, False, True)
 )
 
 
-def update_cases(
-    conn: Connection, changes: Sequence[tuple[Case, int, Sequence[Event]]], wt: WorkingTime
+# For the JSON documents of PostgreSQL batches: compact and UTF-8 (JSONB keeps values, not text).
+_C_DOCUMENT = (
+    None
+    if c_make_encoder is None
+    else c_make_encoder(None, _not_json, encode_basestring, None, ":", ",", False, False, True)
+)
+
+
+def _dumps(value: Any) -> str:
+    if _C_DUMPS is None or (value is not None and type(value) is not dict and type(value) is not list):
+        return json.dumps(value)
+    return "".join(_C_DUMPS(value, 0))
+
+
+_DT_TEXT: dict[datetime, str] = {}  # instants already rendered: an action or a tick repeats a few (now, dues)
+
+
+def _sqlite_dt(at: datetime | None) -> str | None:
+    # UTCDateTime on SQLite: naive UTC, in the text form SQLAlchemy's DATETIME stores (always microseconds).
+    if at is None:
+        return None
+    text = _DT_TEXT.get(at)  # aware datetimes hash and compare by instant, and the text depends only on it
+    if text is None:
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        text = at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        if len(_DT_TEXT) >= 4096:
+            _DT_TEXT.clear()
+        _DT_TEXT[at] = text
+    return text
+
+
+_TEXT_DT: dict[str, datetime] = {}  # the inverse, for reads: created_at, updated_at and dues repeat too
+
+
+def _sqlite_dt_out(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    at = _TEXT_DT.get(value)
+    if at is None:
+        at = datetime.fromisoformat(value).replace(tzinfo=UTC)
+        if len(_TEXT_DT) >= 4096:
+            _TEXT_DT.clear()
+        _TEXT_DT[value] = at
+    return at
+
+
+def _sqlite_json_out(value: str | None) -> Any:
+    return None if value is None else json.loads(value)
+
+
+def _pg_dt(at: datetime | None) -> datetime | None:
+    if at is not None and at.tzinfo is None:
+        raise ValueError("naive datetime given to a UTCDateTime column")
+    return at
+
+
+_DT_ISO: dict[datetime, str] = {}
+
+
+def _pg_dt_text(at: datetime | None) -> str | None:
+    # Inside a JSON batch document: ISO 8601 with its offset, which timestamptz reads back to the microsecond.
+    if at is None:
+        return None
+    text = _DT_ISO.get(at)
+    if text is None:
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        text = at.astimezone(UTC).isoformat()
+        if len(_DT_ISO) >= 4096:
+            _DT_ISO.clear()
+        _DT_ISO[at] = text
+    return text
+
+
+def _pg_dt_out(value: datetime | None) -> datetime | None:
+    return None if value is None else value.astimezone(UTC)
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+class _Codec:
+    """The hot statements of one dialect, and how values are bound and read as the column types would.
+
+    SQLite: UTCDateTime as naive-UTC text and JSON as ``json.dumps`` text, as the Core types bind them.
+    PostgreSQL: aware datetimes and JSON text cast to JSONB, one statement per row; a batch (the tick) is one
+    statement over a JSON document of rows (``json_to_recordset``), with nested JSON for the JSONB columns:
+    one round trip, one plan, and the whole batch encoded by one call into the C JSON encoder.
+    """
+
+    def __init__(self, *, postgres: bool, batch: bool = False) -> None:
+        self.postgres = postgres
+        self.batch = batch
+        self.mark = mark = "%s" if postgres else "?"
+        dt: Callable[[datetime | None], Any] = _sqlite_dt
+        if postgres:
+            dt = _pg_dt_text if batch else _pg_dt
+        self.dt = dt
+        self.json: Callable[[Any], Any] = _identity if batch else _dumps
+        self.dt_out: Callable[[Any], datetime | None] = _pg_dt_out if postgres else _sqlite_dt_out
+        # PostgreSQL hands JSONB back parsed.
+        self.json_out: Callable[[Any], Any] = _identity if postgres else _sqlite_json_out
+        lock = " FOR UPDATE" if postgres else ""  # SQLite: BEGIN IMMEDIATE already holds the write lock
+        self.by_number = f"SELECT {_READ} FROM cases WHERE number = {mark}"
+        self.by_number_locked = self.by_number + lock
+        self.by_id = f"SELECT {_READ} FROM cases WHERE id = {mark}"
+        self.by_id_locked = self.by_id + lock
+        self.state_locked = f"SELECT kind, state FROM cases WHERE id = {mark}" + lock
+        self.family = f"SELECT id, kind, state, number FROM cases WHERE id = {mark} OR parent_id = {mark} ORDER BY id"
+        self.children = f"SELECT {_READ} FROM cases WHERE parent_id = {mark} ORDER BY id"
+        self.child_states = f"SELECT kind, state, number FROM cases WHERE parent_id = {mark} ORDER BY id"
+        self.due = (
+            f"SELECT {_READ} FROM cases WHERE next_alarm_at <= {mark} ORDER BY next_alarm_at, id LIMIT {mark}"
+            + (" FOR UPDATE SKIP LOCKED" if postgres else "")
+        )
+        self.insert = f"INSERT INTO cases ({', '.join(_INSERT)}) VALUES ({self._marks(_INSERT)}) RETURNING id"
+        self.counter = (
+            "INSERT INTO case_counters (prefix, day, value) "
+            f"VALUES ({mark}, {mark}, {mark}) "
+            "ON CONFLICT (prefix, day) DO UPDATE SET value = case_counters.value + excluded.value "
+            "RETURNING value"
+        )
+        names = ", ".join(_EVENT)
+        if batch:
+            self.insert_event = (
+                f"INSERT INTO case_events ({names}) SELECT {names} "
+                f"FROM json_to_recordset(%s::json) AS r({_record(_EVENT_TYPES)})"
+            )
+        else:
+            self.insert_event = f"INSERT INTO case_events ({names}) VALUES ({self._marks(_EVENT)})"
+        self._updates: dict[tuple[str, ...], str] = {}
+
+    def _marks(self, columns: Sequence[str]) -> str:
+        if not self.postgres:
+            return ", ".join("?" for _ in columns)
+        return ", ".join("%s::jsonb" if c in _JSON_COLUMNS else "%s" for c in columns)
+
+    def update(self, columns: tuple[str, ...]) -> str:
+        """``UPDATE cases SET columns … WHERE id = ? AND version = ?`` (parameters: columns, id, version).
+
+        In a batch codec: the same for a JSON document of rows with those keys (the one parameter).
+        """
+        statement = self._updates.get(columns)
+        if statement is None:
+            if self.batch:
+                sets = ", ".join(f"{c} = r.{c}" for c in columns)
+                record = _record({**{c: _TYPES[c] for c in columns}, "id": "int", "expected": "int"})
+                statement = (
+                    f"UPDATE cases AS c SET {sets} FROM json_to_recordset(%s::json) AS r({record}) "
+                    "WHERE c.id = r.id AND c.version = r.expected"
+                )
+            else:
+                mark = self.mark
+                sets = ", ".join(
+                    f"{c} = {mark}::jsonb" if self.postgres and c in _JSON_COLUMNS else f"{c} = {mark}" for c in columns
+                )
+                statement = f"UPDATE cases SET {sets} WHERE id = {mark} AND version = {mark}"
+            self._updates[columns] = statement
+        return statement
+
+    # -- values --------------------------------------------------------------------------------------------
+
+    def case_from(self, r: Sequence[Any]) -> Case:
+        """A Case from a tuple in ``_READ`` order (built without the dataclass __init__: see cases/_fast.py)."""
+        json_out, dt_out = self.json_out, self.dt_out
+        clock_json = json_out(r[8])
+        alarm = _ALARMS.get(r[9]) or AlarmLevel(r[9])
+        return build(
+            Case,
+            {
+                "id": r[0],
+                "number": r[1],
+                "kind": r[2],
+                "state": r[3],
+                "unit_id": r[4],
+                "parent_id": r[5],
+                "party_id": r[6],
+                "payload": json_out(r[7]) or {},
+                "clock": Clock.from_json(clock_json) if clock_json else None,
+                "alarm": alarm,
+                "version": r[10],
+                "created_at": dt_out(r[11]),
+                "updated_at": dt_out(r[12]),
+                "last_hash": r[13],
+                "event_count": r[14],
+                "due_at": dt_out(r[15]),
+                "due_provisional": bool(r[16]),
+            },
+        )
+
+    def always(self, case: Case, wt: WorkingTime) -> tuple[Any, ...]:
+        """The ``_ALWAYS`` columns of ``case``, bound."""
+        dt = self.dt
+        clock_mode, due_at, due_provisional, alarm_at = _derived(case, wt)
+        return (
+            case.state,
+            clock_mode,
+            case.alarm.value,
+            dt(due_at),
+            due_provisional,
+            dt(alarm_at),
+            case.version,
+            case.event_count,
+            case.last_hash,
+            dt(case.updated_at),
+        )
+
+    def inserted(self, case: Case, wt: WorkingTime) -> tuple[Any, ...]:
+        """The ``_INSERT`` columns of ``case``, bound."""
+        dt, to_json = self.dt, self.json
+        clock_mode, due_at, due_provisional, alarm_at = _derived(case, wt)
+        return (
+            case.number,
+            case.kind,
+            case.state,
+            case.unit_id,
+            case.parent_id,
+            case.party_id,
+            to_json(_payload(case)),
+            to_json(_clock(case)),
+            clock_mode,
+            case.alarm.value,
+            dt(due_at),
+            due_provisional,
+            dt(alarm_at),
+            case.version,
+            case.event_count,
+            case.last_hash,
+            dt(case.created_at),
+            dt(case.updated_at),
+        )
+
+    def event(self, case_id: int, e: Event) -> tuple[Any, ...]:
+        data = e.data
+        return (
+            case_id,
+            e.seq,
+            e.action,
+            e.actor,
+            e.actor_id,
+            self.dt(e.at),
+            e.from_state,
+            e.to_state,
+            self.json(data if type(data) is dict else dict(data)),
+            e.prev_hash,
+            e.hash,
+        )
+
+
+def _record(types: dict[str, str]) -> str:
+    """The column definition list of json_to_recordset: JSONB columns come from nested JSON as is."""
+    return ", ".join(f"{name} {'jsonb' if name in _JSON_COLUMNS else sql_type}" for name, sql_type in types.items())
+
+
+def _document(columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> str:
+    """The JSON document of a batch: one object per row, keyed by column."""
+    document = [dict(zip(columns, row, strict=True)) for row in rows]
+    if _C_DOCUMENT is None:
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return "".join(_C_DOCUMENT(document, 0))
+
+
+def _payload(case: Case) -> dict[str, Any]:
+    payload = case.payload
+    return payload if type(payload) is dict else dict(payload)
+
+
+def _clock(case: Case) -> dict[str, object] | None:
+    return None if case.clock is None else case.clock.to_json()
+
+
+_SQLITE, _POSTGRES, _POSTGRES_BATCH = _Codec(postgres=False), _Codec(postgres=True), _Codec(postgres=True, batch=True)
+
+
+def _codec(conn: Connection) -> _Codec:
+    return _POSTGRES if conn.dialect.name == "postgresql" else _SQLITE
+
+
+def _execute(conn: Connection, statement: str, params: Any, *, many: bool = False) -> Any:
+    """Runs ``statement`` on the DBAPI cursor of ``conn``'s connection, inside ``conn``'s transaction.
+
+    SQLAlchemy's ``exec_driver_sql`` costs 15-40 µs a statement in result and context set-up, more than the
+    database work of a one-row statement; an action runs a dozen of them. Errors come out as SQLAlchemy's
+    (``DBAPIError.instance``), and a lost connection is invalidated, as ``exec_driver_sql`` would.
+    """
+    fairy = conn.connection
+    dbapi_connection = fairy.dbapi_connection
+    cached = fairy.info.get("onestop_cursor")
+    if cached is not None and cached[0] is dbapi_connection:
+        cursor = cached[1]
+    else:
+        cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
+        fairy.info["onestop_cursor"] = (dbapi_connection, cursor)
+    try:
+        if many:
+            cursor.executemany(statement, params)
+        else:
+            cursor.execute(statement, params)
+    except Exception as exc:
+        dialect = conn.dialect
+        dbapi = dialect.loaded_dbapi
+        if not isinstance(exc, dbapi.Error):
+            raise
+        fairy.info.pop("onestop_cursor", None)
+        invalidated = dialect.is_disconnect(exc, dbapi_connection, cursor)
+        if invalidated:
+            conn.invalidate(exc)
+        raise sa.exc.DBAPIError.instance(
+            statement, params, exc, dbapi.Error, connection_invalidated=invalidated, dialect=dialect
+        ) from exc
+    return cursor
+
+
+# -- writes ------------------------------------------------------------------------------------------------------
+
+
+def insert_case(conn: Connection, case: Case, events: Sequence[Event], wt: WorkingTime) -> Case:
+    c = _codec(conn)
+    ((case_id,),) = _execute(conn, c.insert, c.inserted(case, wt)).fetchall()
+    insert_events(conn, case_id, events)
+    return evolve(case, id=case_id)
+
+
+def update_case(
+    conn: Connection,
+    case: Case,
+    expected_version: int,
+    events: Sequence[Event],
+    wt: WorkingTime,
+    *,
+    before: Case | None = None,
 ) -> None:
-    """Writes many cases (each with the version it was read at) and their new events in two statements.
+    """Writes the new state only if nobody else changed the case since it was read (optimistic lock).
+
+    ``before``, the case as read in this transaction (at ``expected_version``), lets the update write only the
+    columns that moved.
+    """
+    if before is not None:
+        if before.version != expected_version:
+            raise ValueError("before must be the case at expected_version")
+        save_changes(conn, [(before, case, events)], wt)
+    else:
+        update_cases(conn, [(case, expected_version, events)], wt)
+
+
+def update_cases(conn: Connection, changes: Sequence[tuple[Case, int, Sequence[Event]]], wt: WorkingTime) -> None:
+    """Writes many cases (each with the version it was read at) and their new events; every column is written.
 
     If any case moved since it was read, nothing of the batch is kept: the caller's transaction rolls back.
     """
+    _write(conn, [(None, case, expected, events) for case, expected, events in changes], wt)
+
+
+def save_changes(conn: Connection, changes: Sequence[tuple[Case, Case, Sequence[Event]]], wt: WorkingTime) -> None:
+    """Writes ``(before, after, events)`` triples: each case only if it is still at ``before.version``.
+
+    ``before`` is the case as read in this transaction; of the clock, the payload and the owner columns only
+    those that moved are written. If any case moved since it was read, nothing of the batch is kept: the
+    caller's transaction rolls back.
+    """
+    _write(conn, [(before, after, before.version, events) for before, after, events in changes], wt)
+
+
+def _write(
+    conn: Connection, changes: Sequence[tuple[Case | None, Case, int, Sequence[Event]]], wt: WorkingTime
+) -> None:
     if not changes:
         return
-    rows = []
-    for case, expected_version, _ in changes:
-        assert case.id is not None
-        values = _case_values(case, wt)
-        rows.append({"_id": case.id, "_expected_version": expected_version, **{k: values[k] for k in _MUTABLE}})
-    result = conn.execute(_UPDATE, rows)
-    if result.rowcount != len(rows):
-        stale = changes[0][0].number if len(changes) == 1 else f"{len(rows) - result.rowcount} 件"
-        raise VersionConflict(f"办件 {stale} 已被他人修改（版本已过期），请刷新后重试", field="version")
-    insert_events_many(conn, [(case.id or 0, event) for case, _, events in changes for event in events])
+    c = _codec(conn)
+    if c.postgres and len(changes) > 1:
+        c = _POSTGRES_BATCH
+    if len(changes) == 1:  # an action: one case, one statement
+        before, after, expected_version, events = changes[0]
+        columns, values = _changed(c, before, after, wt)
+        if _execute(conn, c.update(columns), (*values, after.id, expected_version)).rowcount != 1:
+            raise VersionConflict(f"办件 {after.number} 已被他人修改（版本已过期），请刷新后重试", field="version")
+        insert_events_many(conn, [(after.id or 0, event) for event in events])
+        return
+    groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    numbers: dict[tuple[str, ...], list[str]] = {}
+    for before, after, expected_version, _ in changes:
+        columns, values = _changed(c, before, after, wt)
+        groups.setdefault(columns, []).append((*values, after.id, expected_version))
+        numbers.setdefault(columns, []).append(after.number)
+    for columns, rows in groups.items():
+        statement = c.update(columns)
+        if c.batch:
+            result = _execute(conn, statement, (_document((*columns, "id", "expected"), rows),))
+        elif len(rows) == 1:
+            result = _execute(conn, statement, rows[0])
+        else:
+            result = _execute(conn, statement, rows, many=True)
+        updated = result.rowcount
+        if updated != len(rows):
+            group_numbers = numbers[columns]
+            stale = group_numbers[0] if len(group_numbers) == 1 else f"{len(rows) - updated} 件"
+            raise VersionConflict(f"办件 {stale} 已被他人修改（版本已过期），请刷新后重试", field="version")
+    insert_events_many(conn, [(after.id or 0, event) for _, after, _, events in changes for event in events])
+
+
+def _changed(c: _Codec, before: Case | None, after: Case, wt: WorkingTime) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """The columns to write for ``after`` (all of them without ``before``) and their bound values."""
+    if after.id is None or (before is not None and before.id != after.id):
+        raise ValueError(f"case {after.number} must carry the id it was read with")
+    values = c.always(after, wt)
+    columns: tuple[str, ...] = _ALWAYS
+    if before is None or after.clock is not before.clock:
+        columns += _CLOCK
+        values += (c.json(_clock(after)),)
+    if before is None or after.payload is not before.payload:
+        columns += _PAYLOAD
+        values += (c.json(_payload(after)),)
+    owners = (after.kind, after.unit_id, after.parent_id, after.party_id)
+    if before is None or owners != (before.kind, before.unit_id, before.parent_id, before.party_id):
+        columns += _OWNERS
+        values += owners
+    return columns, values
 
 
 def insert_events(conn: Connection, case_id: int, events: Iterable[Event]) -> None:
@@ -154,33 +678,86 @@ def insert_events(conn: Connection, case_id: int, events: Iterable[Event]) -> No
 
 
 def insert_events_many(conn: Connection, events: Sequence[tuple[int, Event]]) -> None:
-    if events:
-        conn.execute(sa.insert(case_events), [_event_values(case_id, e) for case_id, e in events])
+    if not events:
+        return
+    c = _codec(conn)
+    if len(events) == 1:
+        _execute(conn, c.insert_event, c.event(*events[0]))
+    elif c.postgres:
+        c = _POSTGRES_BATCH
+        _execute(conn, c.insert_event, (_document(_EVENT, (c.event(case_id, e) for case_id, e in events)),))
+    else:
+        _execute(conn, c.insert_event, [c.event(case_id, e) for case_id, e in events], many=True)
+
+
+# -- reads -------------------------------------------------------------------------------------------------------
 
 
 def load_case(conn: Connection, number: str, *, for_update: bool = False) -> Case:
-    query = sa.select(cases).where(cases.c.number == number)
-    if for_update:
-        query = query.with_for_update()
-    row = conn.execute(query).mappings().first()
-    if row is None:
+    c = _codec(conn)
+    rows = _execute(conn, c.by_number_locked if for_update else c.by_number, (number,)).fetchall()
+    if not rows:
         raise NotFound(f"办件 {number} 不存在", field="number")
-    return row_to_case(row)
+    return c.case_from(rows[0])
 
 
 def load_case_by_id(conn: Connection, case_id: int, *, for_update: bool = False) -> Case:
-    query = sa.select(cases).where(cases.c.id == case_id)
-    if for_update:
-        query = query.with_for_update()
-    row = conn.execute(query).mappings().first()
-    if row is None:
+    c = _codec(conn)
+    rows = _execute(conn, c.by_id_locked if for_update else c.by_id, (case_id,)).fetchall()
+    if not rows:
         raise NotFound(f"办件 {case_id} 不存在", field="id")
-    return row_to_case(row)
+    return c.case_from(rows[0])
 
 
 def load_children(conn: Connection, parent_id: int) -> list[Case]:
-    rows = conn.execute(sa.select(cases).where(cases.c.parent_id == parent_id).order_by(cases.c.id)).mappings()
-    return [row_to_case(r) for r in rows]
+    c = _codec(conn)
+    return [c.case_from(r) for r in _execute(conn, c.children, (parent_id,)).fetchall()]
+
+
+def family_states(conn: Connection, parent_id: int) -> tuple[tuple[str, str], list[tuple[str, str, str]]]:
+    """A parent's (kind, state), its row locked for this transaction, and its children's (kind, state, number).
+
+    What a join decides on. PostgreSQL locks the parent row first and only then reads the children, in a second
+    statement: under READ COMMITTED that statement sees a sibling committed while this one waited for the
+    lock. On SQLite the write transaction already holds the database, and one statement reads both.
+    """
+    c = _codec(conn)
+    if c.postgres:
+        return lock_state(conn, parent_id), child_states(conn, parent_id)
+    parent: tuple[str, str] | None = None
+    children = []
+    for case_id, kind, state, number in _execute(conn, c.family, (parent_id, parent_id)).fetchall():
+        if case_id == parent_id:
+            parent = (kind, state)
+        else:
+            children.append((kind, state, number))
+    if parent is None:
+        raise NotFound(f"办件 {parent_id} 不存在", field="id")
+    return parent, children
+
+
+def lock_state(conn: Connection, case_id: int) -> tuple[str, str]:
+    """(kind, state) of a case, its row locked for this transaction (FOR UPDATE on PostgreSQL)."""
+    rows = _execute(conn, _codec(conn).state_locked, (case_id,)).fetchall()
+    if not rows:
+        raise NotFound(f"办件 {case_id} 不存在", field="id")
+    return rows[0][0], rows[0][1]
+
+
+def child_states(conn: Connection, parent_id: int) -> list[tuple[str, str, str]]:
+    """(kind, state, number) of each child, in id order: what a join needs, without building the cases."""
+    rows = _execute(conn, _codec(conn).child_states, (parent_id,)).fetchall()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def load_due(conn: Connection, now: datetime, limit: int) -> list[Case]:
+    """Up to ``limit`` cases whose next alarm is at or before ``now``, oldest first, locked for this transaction.
+
+    On PostgreSQL rows another worker holds are skipped (FOR UPDATE SKIP LOCKED), so tick workers share the work;
+    on SQLite the write transaction (BEGIN IMMEDIATE) already excludes every other writer.
+    """
+    c = _codec(conn)
+    return [c.case_from(r) for r in _execute(conn, c.due, (c.dt(now), limit)).fetchall()]
 
 
 def load_events(conn: Connection, case: Case) -> list[Event]:
@@ -192,25 +769,11 @@ def load_events(conn: Connection, case: Case) -> list[Event]:
 
 def next_number(conn: Connection, prefix: str, now: datetime) -> str:
     """Readable, unique number: prefix + local date + a per-day sequence (SQ20261122000042)."""
+    return next_numbers(conn, prefix, now, 1)[0]
+
+
+def next_numbers(conn: Connection, prefix: str, now: datetime, count: int) -> list[str]:
+    """``count`` consecutive numbers of one prefix and day, reserved with one statement."""
     day = now.astimezone(TZ).strftime("%Y%m%d")
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
-    statement = (
-        upsert(case_counters)
-        .values(prefix=prefix, day=day, value=1)
-        .on_conflict_do_update(
-            index_elements=[case_counters.c.prefix, case_counters.c.day],
-            set_={"value": case_counters.c.value + 1},
-        )
-        .returning(case_counters.c.value)
-    )
-    value = conn.execute(statement).scalar_one()
-    return f"{prefix}{day}{value:06d}"
-
-
-def _with_id(case: Case, case_id: int) -> Case:
-    from dataclasses import replace
-
-    return replace(case, id=case_id)
+    ((last,),) = _execute(conn, _codec(conn).counter, (prefix, day, count)).fetchall()
+    return [f"{prefix}{day}{value:06d}" for value in range(last - count + 1, last + 1)]

@@ -126,6 +126,10 @@ settings = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
 
+# The workbench (我的待办) filters cases by kind and state (the actions a role may take), by unit (the viewer's
+# scope) and sorts them by due: one index serves the filter and most of the sort (issue 3, bench.http).
+sa.Index("ix_cases_worklist", cases.c.kind, cases.c.state, cases.c.unit_id, cases.c.due_at)
+
 # -- the web shell: sessions, API tokens, public submissions, audit (issue 3) -----------------------------------
 
 web_sessions = sa.Table(
@@ -202,4 +206,76 @@ throttle = sa.Table(
     sa.Column("key", sa.String(200), primary_key=True),
     sa.Column("count", sa.Integer, nullable=False),
     sa.Column("window_start", UTCDateTime, nullable=False),
+)
+
+# -- 改革任务台账: ledgers of work-plan tasks (issue 7) ----------------------------------------------------------
+
+ledgers = sa.Table(
+    "ledgers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("issuer", sa.String(200)),
+    sa.Column("plan_date", sa.String(10)),  # ISO date as the plan states it
+    sa.Column("source", sa.String(300), nullable=False, server_default=""),  # the imported file's name
+    # 月调度: progress reports of ongoing tasks are due by this day of each month.
+    sa.Column("report_day", sa.Integer, nullable=False, server_default="25"),
+    sa.Column("supervisor_unit_id", sa.Integer, sa.ForeignKey("units.id")),  # the 营商办 that reviews
+    sa.Column("plan", json_type(), nullable=False),  # the parse the person confirmed
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+)
+
+ledger_tasks = sa.Table(
+    "ledger_tasks",
+    metadata,
+    # One row per task: its place in the ledger and the columns lists filter on; the task itself is a case.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("ledger_id", sa.Integer, sa.ForeignKey("ledgers.id"), nullable=False, index=True),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False, unique=True),
+    sa.Column("lead_unit_id", sa.Integer, sa.ForeignKey("units.id"), index=True),
+    sa.Column("deadline", sa.Date),
+    sa.Column("ongoing", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.UniqueConstraint("ledger_id", "seq", name="uq_ledger_tasks_ledger_id_seq"),
+)
+
+unit_aliases = sa.Table(
+    "unit_aliases",
+    metadata,
+    # A unit name as plans write it (normalised), mapped once by a person to a unit of this deployment.
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("unit_id", sa.Integer, sa.ForeignKey("units.id"), nullable=False, index=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+)
+
+# Read models (indicators, bulletins, rankings) ask for "events of this action in this period": without this
+# index they walk every event of the period through ix_case_events_at. case_id makes it covering: the cases
+# come straight from the index (bench/evaluation.py).
+sa.Index("ix_case_events_action_at", case_events.c.action, case_events.c.at, case_events.c.case_id)
+
+# -- 营商环境评价: entered indicator values and their review (issue 8) -------------------------------------------
+
+evaluation_entries = sa.Table(
+    "evaluation_entries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    # The region evaluated (a REGION unit), the period (2026Q3) and the component key (gov_services.online_rate).
+    sa.Column("region_id", sa.Integer, sa.ForeignKey("units.id"), nullable=False),
+    sa.Column("period", sa.String(16), nullable=False, index=True),
+    sa.Column("indicator", sa.String(100), nullable=False),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("unit_id", sa.Integer, sa.ForeignKey("units.id"), index=True),  # the unit that reported it
+    sa.Column("evidence", json_type(), nullable=False),  # file names of the 佐证材料
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("entered_by", sa.String(64), nullable=False),
+    sa.Column("reviewed_by", sa.String(64)),
+    sa.Column("review_comment", sa.Text, nullable=False, server_default=""),
+    sa.Column("history", json_type(), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("region_id", "period", "indicator", name="uq_evaluation_entries_region_period_indicator"),
 )

@@ -69,7 +69,10 @@ def _festivals(off_days: dict[date, str] | Any) -> list[str]:
 
 def calendar_info(conn: Connection, wt: WorkingTime, today: date) -> CalendarInfo:
     imported = {
-        r.year: r for r in conn.execute(sa.select(calendar_notices.c.year, calendar_notices.c.imported_at, calendar_notices.c.imported_by))
+        r.year: r
+        for r in conn.execute(
+            sa.select(calendar_notices.c.year, calendar_notices.c.imported_at, calendar_notices.c.imported_by)
+        )
     }
     bundled = {n.year for n in bundled_notices()}
     years = []
@@ -87,7 +90,9 @@ def calendar_info(conn: Connection, wt: WorkingTime, today: date) -> CalendarInf
             )
         )
     last = max(wt.national.years) if wt.national.years else None
-    provisional_through = last + wt.national.provisional_years if last is not None and wt.national.provisional_years else None
+    provisional_through = (
+        last + wt.national.provisional_years if last is not None and wt.national.provisional_years else None
+    )
     regional_rows: list[RegionalYear] = []
     stored = conn.execute(sa.select(settings.c.value).where(settings.c.key == REGIONAL_HOLIDAYS)).scalar()
     if stored:
@@ -98,7 +103,9 @@ def calendar_info(conn: Connection, wt: WorkingTime, today: date) -> CalendarInf
                 days = [RegionalDay(date.fromisoformat(d), n, False) for d, n in arrangement.get("off", {}).items()]
                 days += [RegionalDay(date.fromisoformat(d), n, True) for d, n in arrangement.get("work", {}).items()]
                 regional_rows.append(
-                    RegionalYear(prefix, table.region_name(prefix) or prefix, int(year), sorted(days, key=lambda d: d.day))
+                    RegionalYear(
+                        prefix, table.region_name(prefix) or prefix, int(year), sorted(days, key=lambda d: d.day)
+                    )
                 )
     try:
         upcoming = wt.days(today, today + timedelta(days=13))

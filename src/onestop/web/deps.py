@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from onestop.auth import api_tokens, sessions
@@ -66,25 +67,30 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def resolve_principal(
+async def resolve_principal(
     request: Request,
     state: Annotated[WebState, Depends(web_state)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     cookie: Annotated[str | None, Depends(cookie_scheme)],
 ) -> Principal:
+    if bearer is None and not cookie:
+        principal = ANONYMOUS  # nothing to look up: no trip to the thread pool
+    else:
+        principal = await run_in_threadpool(_look_up, state, bearer, cookie)
+    request.state.principal = principal
+    return principal
+
+
+def _look_up(state: WebState, bearer: HTTPAuthorizationCredentials | None, cookie: str | None) -> Principal:
     now = state.rt.now()
     if bearer is not None:
         user = api_tokens.resolve(state.rt.engine, bearer.credentials, now)
         if user is None:
             raise Unauthenticated("接口令牌无效、已过期或已吊销", field="Authorization")
-        principal = Principal(user=user, via_token=True)
-    elif cookie:
-        info = sessions.resolve(state.rt.engine, cookie, now)
-        principal = ANONYMOUS if info is None else Principal(user=info.user, session=info, session_token=cookie)
-    else:
-        principal = ANONYMOUS
-    request.state.principal = principal
-    return principal
+        return Principal(user=user, via_token=True)
+    assert cookie
+    info = sessions.resolve(state.rt.engine, cookie, now)
+    return ANONYMOUS if info is None else Principal(user=info.user, session=info, session_token=cookie)
 
 
 PrincipalDep = Annotated[Principal, Depends(resolve_principal)]
@@ -97,7 +103,7 @@ def require_actor(principal: Principal) -> Actor:
     return actor
 
 
-def api_csrf(request: Request, principal: PrincipalDep) -> Principal:
+async def api_csrf(request: Request, principal: PrincipalDep) -> Principal:
     """For API routes: a cookie-authenticated state-changing request must carry the session's CSRF token."""
     if request.method in SAFE_METHODS or principal.via_token or principal.session is None:
         return principal
@@ -116,10 +122,8 @@ def check_form_csrf(request: Request, form: FormData, principal: Principal) -> N
         return
     sent = form.get(CSRF_FIELD)
     sent = sent if isinstance(sent, str) else ""
-    if principal.session is not None:
-        expected = principal.session.csrf_token
-    else:
-        expected = request.cookies.get(CSRF_COOKIE, "")
+    session = principal.session
+    expected = session.csrf_token if session is not None else request.cookies.get(CSRF_COOKIE, "")
     if not sent or not expected or not same(sent, expected):
         raise CsrfFailed("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重新提交", field=CSRF_FIELD)
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -204,6 +205,7 @@ def error_response(
     status: int,
     code: str,
     message: str,
+    *,
     field: str | None = None,
     errors: Sequence[FieldError] = (),
     headers: Mapping[str, str] | None = None,
@@ -225,8 +227,12 @@ def install(app: FastAPI) -> None:
         errors: list[FieldError] = []
         if isinstance(exc, FormInvalid):
             errors = [FieldError(field=name, message=text) for name, text in exc.errors.items()]
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 and wants_json(request) else None
-        return error_response(request, status, code, message, field, errors, headers)
+        if status == 401 and not wants_json(request):
+            # A page that needs a login sends the browser to the login form and back.
+            path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(path)}", status_code=303)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return error_response(request, status, code, message, field=field, errors=errors, headers=headers)
 
     for exc_type in (DomainError, OrgError, InvalidChoice, AccessDenied, LoginError):
         app.add_exception_handler(exc_type, domain)
@@ -235,7 +241,7 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         errors = validation_messages(exc.errors())
         first = errors[0]
-        return error_response(request, 422, "validation_error", first.message, first.field, errors)
+        return error_response(request, 422, "validation_error", first.message, field=first.field, errors=errors)
 
     app.add_exception_handler(RequestValidationError, invalid)
 
@@ -253,7 +259,7 @@ def install(app: FastAPI) -> None:
         }.get(status, "请求无法处理")
         if isinstance(exc.detail, str) and exc.detail and not exc.detail.isascii():
             message = exc.detail
-        return error_response(request, status, f"http_{status}", message, None, (), exc.headers)
+        return error_response(request, status, f"http_{status}", message, headers=exc.headers)
 
     app.add_exception_handler(StarletteHTTPException, http_error)
 

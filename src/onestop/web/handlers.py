@@ -98,7 +98,9 @@ def own_case(state: WebState, actor: Actor, number: str) -> reads.PublicCase:
         raise NotFound(f"办件 {number} 不存在或您无权查看", field="number")
     rt = state.rt
     with read(rt.engine) as conn:
-        return reads.public_case(conn, access.case, state.units.get(), rt.working_time(), rt.now(), access.actions)
+        return reads.public_case(
+            conn, access.case, state.units.get(), rt.working_time(), rt.now(), actions=access.actions
+        )
 
 
 def file_submission(

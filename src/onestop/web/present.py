@@ -16,7 +16,7 @@ CLOCK_COLOURS: dict[str, tuple[str, str]] = {
     "stopped": ("已办结", "blue"),
     "not_started": ("未开始", "gray"),
 }
-COLOUR_BY_WORD = {word: css for word, css in CLOCK_COLOURS.values()}
+COLOUR_BY_WORD = dict(CLOCK_COLOURS.values())
 WEEKDAYS = "一二三四五六日"
 
 

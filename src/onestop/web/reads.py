@@ -7,31 +7,33 @@ and only with a record already written by ``onestop.actions.privacy.reveal_party
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine, RowMapping
 
 from onestop.access import CaseAccess, access_visible_cases_filter
-from onestop.actions.intake import IntakeForm, get_form
+from onestop.actions.intake import ANONYMOUS, IntakeForm, get_form
 from onestop.actions.privacy import PartyRecord
 from onestop.cases.case import Case
 from onestop.cases.clock import DAY_UNIT
 from onestop.cases.errors import DomainError
 from onestop.cases.events import Event
 from onestop.cases.kinds import FIELD_LABELS, ActionSpec, CaseKind, all_kinds, get_kind
-from onestop.cases.view import clock_view
+from onestop.cases.view import clock_view, describe_limit
 from onestop.db import cases_repo
-from onestop.db.tables import case_submissions, cases, parties, units, users
+from onestop.db.tables import case_events, case_submissions, cases, parties, units, users
 from onestop.org.masking import mask_phone, mask_resident_id, mask_text
 from onestop.org.parties import PartyKind
 from onestop.org.units import UnitTree
 from onestop.org.users import Actor
 from onestop.web.present import CLOCK_COLOURS
-from onestop.worktime import TZ, WorkingTime
+from onestop.worktime import TZ, Limit, WorkingTime
 
 ClockColour = Literal["normal", "warning", "overdue", "paused", "stopped", "not_started"]
 MAX_PER_PAGE = 100
@@ -112,6 +114,8 @@ class CasePage:
     total: int
     page: int
     per_page: int
+    # The first instant a row's clock colour turns (a warning or a due instant after now); None if none will.
+    turns_at: datetime | None = None
 
     @property
     def pages(self) -> int:
@@ -159,15 +163,30 @@ def _colour_condition(colour: ClockColour, now: datetime) -> sa.ColumnElement[bo
             return c.clock_mode == "not_started"
 
 
+def has_actions(actor: Actor) -> bool:
+    """Whether any kind gives ``actor`` an action (an administrator has none: 我的待办 would be empty)."""
+    return any(
+        not action.system_only and not actor.roles.isdisjoint(action.roles)
+        for kind in all_kinds()
+        for action in kind.actions.values()
+    )
+
+
 def actionable_condition(actor: Actor) -> sa.ColumnElement[bool]:
     """Cases in a state where ``actor`` holds a role for some (non-system) action: 待我办理."""
+    return _actionable(frozenset(actor.roles), len(all_kinds()))
+
+
+@functools.lru_cache(maxsize=64)
+def _actionable(roles: frozenset[str], _kinds: int) -> sa.ColumnElement[bool]:
+    # Keyed by the number of registered kinds too: a module registering kinds later changes the answer.
     parts = []
     for kind in all_kinds():
         states = sorted(
             {
                 state
                 for action in kind.actions.values()
-                if not action.system_only and not actor.roles.isdisjoint(action.roles)
+                if not action.system_only and not roles.isdisjoint(action.roles)
                 for state in action.from_states
             }
         )
@@ -193,7 +212,9 @@ def _conditions(actor: Actor, tree: UnitTree, f: CaseFilters, now: datetime) -> 
         conds.append(cases.c.due_at < local_midnight(f.due_before + timedelta(days=1)))
     if f.q:
         q = f.q.strip()
-        conds.append(sa.or_(cases.c.number.startswith(q.upper(), autoescape=True), parties.c.name.contains(q, autoescape=True)))
+        conds.append(
+            sa.or_(cases.c.number.startswith(q.upper(), autoescape=True), parties.c.name.contains(q, autoescape=True))
+        )
     if f.mine:
         conds.append(actionable_condition(actor))
     if f.own_only:
@@ -259,46 +280,100 @@ def masked_id(kind: str | None, id_number: str | None) -> str:
     return id_number if kind == PartyKind.ENTERPRISE.value else mask_resident_id(id_number)
 
 
+_PARENT = cases.alias("parent")
+_LIST_FROM = cases.outerjoin(parties, parties.c.id == cases.c.party_id).outerjoin(
+    _PARENT, _PARENT.c.id == cases.c.parent_id
+)
+_LIST_COLUMNS = (
+    cases.c.id,
+    cases.c.number,
+    cases.c.kind,
+    cases.c.state,
+    cases.c.unit_id,
+    cases.c.payload,
+    cases.c.clock_mode,
+    cases.c.alarm,
+    cases.c.due_at,
+    cases.c.due_provisional,
+    cases.c.next_alarm_at,
+    cases.c.created_at,
+    cases.c.updated_at,
+    cases.c.version,
+    parties.c.kind.label("party_kind"),
+    parties.c.name.label("party_name"),
+    parties.c.id_number.label("party_id_number"),
+    parties.c.phone.label("party_phone"),
+    _PARENT.c.number.label("parent_number"),
+    _PARENT.c.payload.label("parent_payload"),
+)
+_ORDER = (cases.c.due_at.asc().nulls_last(), cases.c.id.desc())
+
+
 def list_cases(conn: Connection, actor: Actor, tree: UnitTree, f: CaseFilters, now: datetime) -> CasePage:
+    """One page of the cases ``actor`` may see, soonest due first.
+
+    The page's ids are chosen first (from ``ix_cases_worklist`` where the filters allow), then only those rows
+    are read whole: sorting thousands of rows with their JSON payloads to keep fifty would cost most of the
+    request.
+    """
     per_page = max(1, min(f.per_page, MAX_PER_PAGE))
     page = max(1, f.page)
-    parent = cases.alias("parent")
-    joined = cases.outerjoin(parties, parties.c.id == cases.c.party_id).outerjoin(
-        parent, parent.c.id == cases.c.parent_id
-    )
     conds = _conditions(actor, tree, f, now)
-    query = (
-        sa.select(
-            cases.c.number,
-            cases.c.kind,
-            cases.c.state,
-            cases.c.unit_id,
-            cases.c.payload,
-            cases.c.clock_mode,
-            cases.c.alarm,
-            cases.c.due_at,
-            cases.c.due_provisional,
-            cases.c.next_alarm_at,
-            cases.c.created_at,
-            cases.c.updated_at,
-            cases.c.version,
-            parties.c.kind.label("party_kind"),
-            parties.c.name.label("party_name"),
-            parties.c.id_number.label("party_id_number"),
-            parties.c.phone.label("party_phone"),
-            parent.c.number.label("parent_number"),
-            parent.c.payload.label("parent_payload"),
-        )
-        .select_from(joined)
-        .where(*conds)
-        .order_by(cases.c.due_at.asc().nulls_last(), cases.c.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+    searched = cases.outerjoin(parties, parties.c.id == cases.c.party_id) if f.q else cases
+    ids = list(
+        conn.execute(
+            sa.select(cases.c.id)
+            .select_from(searched)
+            .where(*conds)
+            .order_by(*_ORDER)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        ).scalars()
     )
-    count_from = cases.outerjoin(parties, parties.c.id == cases.c.party_id) if f.q else cases
-    total = conn.execute(sa.select(sa.func.count()).select_from(count_from).where(*conds)).scalar_one()
-    rows = [_row(r, tree, now) for r in conn.execute(query).mappings()]
-    return CasePage(rows=rows, total=int(total), page=page, per_page=per_page)
+    rows: list[CaseRow] = []
+    turns_at: datetime | None = None
+    if ids:
+        fetched = conn.execute(sa.select(*_LIST_COLUMNS).select_from(_LIST_FROM).where(cases.c.id.in_(ids))).mappings()
+        by_id = {r["id"]: r for r in fetched}
+        rows = [_row(by_id[i], tree, now) for i in ids if i in by_id]
+        instants = [
+            at
+            for r in by_id.values()
+            if r["clock_mode"] == "running"
+            for at in (r["next_alarm_at"], r["due_at"])
+            if at is not None and at > now
+        ]
+        turns_at = min(instants, default=None)
+    if page == 1 and len(ids) < per_page:
+        total = len(ids)  # the whole list is on this page: no need to count
+    else:
+        total = int(conn.execute(sa.select(sa.func.count()).select_from(searched).where(*conds)).scalar_one())
+    return CasePage(rows=rows, total=total, page=page, per_page=per_page, turns_at=turns_at)
+
+
+def data_version(conn: Connection) -> int:
+    """A number that grows with every change to any case: the last event's id (an index lookup)."""
+    return int(conn.execute(sa.select(sa.func.max(case_events.c.id))).scalar() or 0)
+
+
+_VERSION_SQL = "SELECT max(id) FROM case_events"
+
+
+def data_version_now(engine: Engine) -> int:
+    """``data_version`` without a transaction of its own: one statement on a pooled driver connection.
+
+    Asked before every cached page, so the BEGIN/COMMIT round trips of ``read()`` would cost more than the
+    lookup itself; a single statement sees a consistent state on both SQLite and PostgreSQL.
+    """
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(_VERSION_SQL)
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        raw.close()  # back to the pool, which rolls back whatever the driver began
+    return int(row[0] or 0) if row else 0
 
 
 def _unit_name(tree: UnitTree, unit_id: int | None) -> str:
@@ -307,7 +382,20 @@ def _unit_name(tree: UnitTree, unit_id: int | None) -> str:
     return tree.get(unit_id).name
 
 
-def _row(r: Mapping[str, Any], tree: UnitTree, now: datetime) -> CaseRow:
+def _masked_text(text: str) -> str:
+    # Only digits can make an ID or phone number: most subjects have none and skip the patterns.
+    return mask_text(text) if any(c.isdigit() for c in text) else text
+
+
+def _masked_phone(phone: str | None) -> str:
+    if not phone:
+        return ""
+    if len(phone) == 11 and phone.isascii() and phone.isdigit():  # stored phones are canonical mobiles mostly
+        return phone[:3] + "****" + phone[7:]
+    return mask_phone(phone)
+
+
+def _row(r: RowMapping, tree: UnitTree, now: datetime) -> CaseRow:
     kind = get_kind(r["kind"])
     state = kind.states.get(r["state"])
     payload = r["payload"] or {}
@@ -323,10 +411,10 @@ def _row(r: Mapping[str, Any], tree: UnitTree, now: datetime) -> CaseRow:
         state_colour=state.colour if state else "gray",
         unit_id=r["unit_id"],
         unit_name=_unit_name(tree, r["unit_id"]),
-        subject=mask_text(subject_of(payload) or subject_of(parent_payload)),
+        subject=_masked_text(subject_of(payload) or subject_of(parent_payload)),
         applicant=applicant,
         party_id_masked=masked_id(r["party_kind"], r["party_id_number"]),
-        party_phone_masked=mask_phone(r["party_phone"]) if r["party_phone"] else "",
+        party_phone_masked=_masked_phone(r["party_phone"]),
         clock=colour,
         clock_label=CLOCK_COLOURS[colour][0],
         due_at=r["due_at"],
@@ -441,6 +529,14 @@ class CaseDetail:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def limit_text(value: Any) -> str:
+    """ "3d" -> "3个工作日", "2h" -> "2小时"; anything else as it is."""
+    try:
+        return describe_limit(Limit.parse(str(value)))
+    except ValueError:
+        return str(value)
+
+
 def _value(value: Any, reveal: bool) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -477,12 +573,15 @@ def _labels_for_form(payload: Mapping[str, Any]) -> dict[str, str]:
 def payload_details(payload: Mapping[str, Any], *, reveal: bool = False) -> list[Detail]:
     labels = {**DATA_LABELS, **_labels_for_form(payload)}
     out = []
-    for key, value in payload.items():
-        if key in HIDDEN_DATA or value in (None, "", [], {}):
+    for key, raw in payload.items():
+        if key in HIDDEN_DATA or raw in (None, "", [], {}):
             continue
+        shown: Any = raw
         if key == "channel":
-            value = CHANNELS.get(str(value), value)
-        out.append(Detail(labels.get(key, key), _value(value, reveal)))
+            shown = CHANNELS.get(str(raw), raw)
+        elif key in ("limit", "extension"):
+            shown = limit_text(raw)
+        out.append(Detail(labels.get(key, key), _value(shown, reveal)))
     return out
 
 
@@ -493,9 +592,11 @@ def event_details(
     out: list[Detail] = []
     if event.action == "open":
         if not public:
-            out.extend(payload_details(data.get("payload") or {}, reveal=reveal))
+            raw = data.get("payload")
+            payload = {k: v for k, v in raw.items() if k != "limit"} if isinstance(raw, Mapping) else {}
+            out.extend(payload_details(payload, reveal=reveal))
         if data.get("limit"):
-            out.append(Detail("办理时限", str(data["limit"])))
+            out.append(Detail("办理时限", limit_text(data["limit"])))
         return out
     if event.action in ("clock_warned", "clock_overdue"):
         out.append(Detail("期限", _time_text(data.get("due")) + ("（暂定）" if data.get("provisional") else "")))
@@ -517,7 +618,8 @@ def event_details(
             continue
         action = kind.actions.get(event.action)
         name = kind.field_label(action, key) if action is not None else DATA_LABELS.get(key, key)
-        out.append(Detail(DATA_LABELS.get(key, name) if name == key else name, _value(value, reveal)))
+        shown = limit_text(value) if key in ("limit", "extension") else value
+        out.append(Detail(DATA_LABELS.get(key, name) if name == key else name, _value(shown, reveal)))
     return out
 
 
@@ -529,25 +631,31 @@ def _state_labels() -> dict[str, str]:
     return labels
 
 
-def timeline(
-    conn: Connection, case: Case, *, reveal: bool = False, public: bool = False
-) -> list[TimelineEntry]:
+def timeline(conn: Connection, case: Case, *, reveal: bool = False, public: bool = False) -> list[TimelineEntry]:
     kind = get_kind(case.kind)
     events = cases_repo.load_events(conn, case)
     ids = sorted({e.actor_id for e in events if e.actor_id is not None})
     names: dict[int, str] = {}
     if ids and not public:
-        names = {r.id: r.display_name for r in conn.execute(sa.select(users.c.id, users.c.display_name).where(users.c.id.in_(ids)))}
+        names = {
+            r.id: r.display_name
+            for r in conn.execute(sa.select(users.c.id, users.c.display_name).where(users.c.id.in_(ids)))
+        }
     states = _state_labels()
+    owner_id = conn.execute(sa.select(case_submissions.c.user_id).where(case_submissions.c.case_id == case.id)).scalar()
     out = []
     for e in events:
         spec = kind.actions.get(e.action)
         label = spec.label if spec is not None else ENGINE_ACTIONS.get(e.action, e.action)
         system = e.actor == "system"
-        if public:
-            actor_name = "系统" if system else ("申请人" if e.actor_id is None and e.action == "open" else "工作人员")
+        if system:
+            actor_name = "系统"
+        elif e.actor == ANONYMOUS.username or (e.actor_id is not None and e.actor_id == owner_id):
+            actor_name = "申请人"
+        elif public:
+            actor_name = "工作人员"
         else:
-            actor_name = "系统" if system else names.get(e.actor_id or 0, e.actor)
+            actor_name = names.get(e.actor_id or 0, e.actor)
         out.append(
             TimelineEntry(
                 seq=e.seq,
@@ -556,7 +664,7 @@ def timeline(
                 label=label,
                 actor="" if public else e.actor,
                 actor_name=actor_name,
-                from_label=kind.states[e.from_state].label if e.from_state in kind.states else None,
+                from_label=kind.states[e.from_state].label if e.from_state and e.from_state in kind.states else None,
                 to_label=kind.states[e.to_state].label if e.to_state in kind.states else e.to_state,
                 details=event_details(kind, e, states, reveal=reveal, public=public),
                 system=system,
@@ -571,7 +679,7 @@ def clock_panel(case: Case, wt: WorkingTime, now: datetime) -> ClockPanel | None
         return None
     view = clock_view(case, now, wt)
     segments = clock.segments
-    pauses = [Interval(a.end, b.start) for a, b in zip(segments, segments[1:], strict=False) if a.end is not None]
+    pauses = [Interval(a.end, b.start) for a, b in itertools.pairwise(segments) if a.end is not None]
     if view.paused and segments and segments[-1].end is not None:
         pauses.append(Interval(segments[-1].end, None))
     return ClockPanel(
@@ -648,7 +756,7 @@ def parse_action_data(action: ActionSpec, values: Mapping[str, Any]) -> dict[str
     return data
 
 
-def _related(r: Mapping[str, Any], tree: UnitTree, now: datetime) -> RelatedCase:
+def _related(r: RowMapping, tree: UnitTree, now: datetime) -> RelatedCase:
     kind = get_kind(r["kind"])
     state = kind.states[r["state"]]
     colour = clock_colour(r["clock_mode"], r["alarm"], r["due_at"], r["next_alarm_at"], now)
@@ -663,7 +771,9 @@ def _related(r: Mapping[str, Any], tree: UnitTree, now: datetime) -> RelatedCase
     )
 
 
-def related_cases(conn: Connection, case: Case, tree: UnitTree, now: datetime) -> tuple[RelatedCase | None, list[RelatedCase]]:
+def related_cases(
+    conn: Connection, case: Case, tree: UnitTree, now: datetime
+) -> tuple[RelatedCase | None, list[RelatedCase]]:
     parent = None
     if case.parent_id is not None:
         row = conn.execute(sa.select(cases).where(cases.c.id == case.parent_id)).mappings().first()
@@ -769,6 +879,7 @@ def public_case(
     tree: UnitTree,
     wt: WorkingTime,
     now: datetime,
+    *,
     actions: Sequence[ActionSpec] = (),
 ) -> PublicCase:
     kind = get_kind(case.kind)
@@ -815,7 +926,9 @@ def list_users(conn: Connection, tree: UnitTree, *, q: str | None = None) -> lis
 
     query = sa.select(users).order_by(users.c.id)
     if q:
-        query = query.where(sa.or_(users.c.username.contains(q, autoescape=True), users.c.display_name.contains(q, autoescape=True)))
+        query = query.where(
+            sa.or_(users.c.username.contains(q, autoescape=True), users.c.display_name.contains(q, autoescape=True))
+        )
     out = []
     for r in conn.execute(query).mappings():
         roles = sorted(r["roles"])
@@ -846,7 +959,9 @@ def unit_case_counts(conn: Connection) -> dict[int, int]:
     return {
         r.unit_id: r.n
         for r in conn.execute(
-            sa.select(cases.c.unit_id, sa.func.count().label("n")).where(cases.c.unit_id.is_not(None)).group_by(cases.c.unit_id)
+            sa.select(cases.c.unit_id, sa.func.count().label("n"))
+            .where(cases.c.unit_id.is_not(None))
+            .group_by(cases.c.unit_id)
         )
     }
 
@@ -855,7 +970,9 @@ def unit_user_counts(conn: Connection) -> dict[int, int]:
     return {
         r.unit_id: r.n
         for r in conn.execute(
-            sa.select(users.c.unit_id, sa.func.count().label("n")).where(users.c.unit_id.is_not(None)).group_by(users.c.unit_id)
+            sa.select(users.c.unit_id, sa.func.count().label("n"))
+            .where(users.c.unit_id.is_not(None))
+            .group_by(users.c.unit_id)
         )
     }
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from onestop.org.masking import mask_phone, mask_resident_id, mask_text
-from onestop.org.roles import Role
+from onestop.org.roles import STAFF_ROLES, Role
 from onestop.web import present
 from onestop.web.deps import ANONYMOUS, CSRF_COOKIE, Principal, form_csrf_token
 from onestop.web.state import TEMPLATES
@@ -29,7 +29,11 @@ templates.env.filters.update(
     mask_phone=mask_phone,
     mask_id=mask_resident_id,
 )
-templates.env.globals.update(Role=Role, CLOCK_COLOURS=present.CLOCK_COLOURS)
+templates.env.globals.update(
+    Role=Role,
+    CLOCK_COLOURS=present.CLOCK_COLOURS,
+    is_staff_roles=lambda roles: not STAFF_ROLES.isdisjoint(roles),
+)
 
 
 def _secure(request: Request) -> bool:

@@ -10,8 +10,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from onestop.web.validators import INT_MAX, MAX_ITEMS, check_json, no_nul
 
 Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), AfterValidator(no_nul)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(no_nul)]
-CaseNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), AfterValidator(no_nul)]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(no_nul)
+]
+CaseNumber = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), AfterValidator(no_nul)
+]
 Secret = Annotated[str, StringConstraints(min_length=1, max_length=128), AfterValidator(no_nul)]
 LongText = Annotated[str, StringConstraints(max_length=5000), AfterValidator(no_nul)]
 Id = Annotated[int, Field(ge=1, le=INT_MAX)]
@@ -304,7 +308,9 @@ class UnitCreate(Strict):
     name: ShortText
     kind: Literal["region", "department", "town", "utility", "center"]
     parent_id: Id | None = None
-    region_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=12), AfterValidator(no_nul)] | None = None
+    region_code: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=12), AfterValidator(no_nul)] | None
+    ) = None
     duties: Annotated[str, StringConstraints(max_length=1000), AfterValidator(no_nul)] = ""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from starlette.datastructures import MutableHeaders
@@ -20,7 +21,9 @@ HEADERS = {
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
 }
-_TOO_LARGE = b'{"error":"http_413","message":"\xe8\xaf\xb7\xe6\xb1\x82\xe5\x86\x85\xe5\xae\xb9\xe8\xbf\x87\xe5\xa4\xa7","field":"body","errors":[]}'
+_TOO_LARGE = json.dumps(
+    {"error": "http_413", "message": "请求内容过大", "field": "body", "errors": []}, ensure_ascii=False
+).encode()
 
 
 class SecurityHeaders:

@@ -13,6 +13,7 @@ from onestop.actions.runtime import Runtime
 from onestop.db import org_repo
 from onestop.db.engine import read
 from onestop.org.units import UnitTree
+from onestop.web.listcache import ListCache
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -27,6 +28,7 @@ class UnitTreeCache:
     ttl_s: float = 5.0
     _tree: UnitTree | None = None
     _loaded_at: float = 0.0
+    generation: int = 0  # grows with every reload: part of cache keys that depend on the tree
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def get(self) -> UnitTree:
@@ -38,6 +40,7 @@ class UnitTreeCache:
                 with read(self.rt.engine) as conn:
                     self._tree = org_repo.load_unit_tree(conn)
                 self._loaded_at = time.monotonic()
+                self.generation += 1
             return self._tree
 
     def invalidate(self) -> None:
@@ -48,11 +51,12 @@ class UnitTreeCache:
 class WebState:
     rt: Runtime
     units: UnitTreeCache
+    lists: ListCache = field(default_factory=ListCache)
     # Behind an https reverse proxy (uvicorn --proxy-headers) cookies are marked Secure automatically; this
     # forces it for deployments that terminate TLS in a way uvicorn cannot see.
     force_secure_cookies: bool = False
 
 
-def web_state(request: Request) -> WebState:
+async def web_state(request: Request) -> WebState:
     state: WebState = request.app.state.web
     return state

@@ -12,12 +12,13 @@ from onestop.actions import accounts
 from onestop.auth import api_tokens, audit
 from onestop.cases.errors import NotFound
 from onestop.db.engine import read
+from onestop.org.roles import Role
 from onestop.org.units import Unit, UnitKind
 from onestop.org.users import User
 from onestop.web import reads, schemas
 from onestop.web.api.convert import units, user
 from onestop.web.calendar_view import calendar_info
-from onestop.web.deps import ApiPrincipal, Principal, client_ip
+from onestop.web.deps import ApiPrincipal, Principal, client_ip, require_actor
 from onestop.web.state import WebState, web_state
 from onestop.web.validators import INT_MAX, SafeStr
 from onestop.worktime import TZ
@@ -29,7 +30,7 @@ ObjectId = Annotated[int, Path(ge=1, le=INT_MAX)]
 
 
 def _admin(principal: Principal) -> User:
-    access_admin(principal.actor)
+    access_admin(require_actor(principal))
     assert principal.user is not None
     return principal.user
 
@@ -48,7 +49,7 @@ def create_user(
     body: schemas.UserCreate, request: Request, principal: ApiPrincipal, state: StateDep
 ) -> schemas.UserOut:
     admin = _admin(principal)
-    new = User(0, body.username, body.display_name, body.unit_id, frozenset(body.roles))
+    new = User(0, body.username, body.display_name, body.unit_id, frozenset(Role(r) for r in body.roles))
     created = accounts.create_account(state.rt, new, body.password, phone=body.phone, by=admin, ip=client_ip(request))
     return _user(state, created.id)
 
@@ -73,8 +74,14 @@ def update_user(
 ) -> schemas.UserOut:
     admin = _admin(principal)
     accounts.update_account(
-        state.rt, user_id, display_name=body.display_name, unit_id=body.unit_id, roles=body.roles,
-        active=body.active, by=admin, ip=client_ip(request),
+        state.rt,
+        user_id,
+        display_name=body.display_name,
+        unit_id=body.unit_id,
+        roles=body.roles,
+        active=body.active,
+        by=admin,
+        ip=client_ip(request),
     )
     return _user(state, user_id)
 
@@ -119,7 +126,9 @@ def list_tokens(principal: ApiPrincipal, state: StateDep) -> list[schemas.TokenO
         return [schemas.TokenOut(**t.__dict__) for t in api_tokens.list_tokens(conn)]
 
 
-@router.post("/tokens", summary="为系统对接账号创建接口令牌（仅显示一次）", response_model=schemas.TokenCreated, status_code=201)
+@router.post(
+    "/tokens", summary="为系统对接账号创建接口令牌（仅显示一次）", response_model=schemas.TokenCreated, status_code=201
+)
 def create_token(
     body: schemas.TokenCreate, request: Request, principal: ApiPrincipal, state: StateDep
 ) -> schemas.TokenCreated:
@@ -153,7 +162,9 @@ def calendar(principal: ApiPrincipal, state: StateDep) -> schemas.CalendarOut:
         }
     return schemas.CalendarOut(
         years=[
-            schemas.CalendarYear(year=y.year, source=y.source, off_days=y.off_days, work_days=y.work_days, holidays=y.holidays)
+            schemas.CalendarYear(
+                year=y.year, source=y.source, off_days=y.off_days, work_days=y.work_days, holidays=y.holidays
+            )
             for y in info.years
         ],
         provisional_through=info.provisional_through,

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Hashable
+from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import TypeAdapter
+from starlette.concurrency import run_in_threadpool
 
 from onestop.access import access_directory, access_intake
 from onestop.actions.intake import Submission, get_form
 from onestop.cases.errors import NotFound
 from onestop.cases.kinds import all_kinds, get_kind
 from onestop.db.engine import read
-from onestop.web import handlers, reads, schemas
+from onestop.org.units import UnitTree
+from onestop.org.users import Actor
+from onestop.web import handlers, listcache, reads, schemas
 from onestop.web.api.convert import case_detail, case_list, party, units
 from onestop.web.deps import ApiPrincipal, client_ip, require_actor
 from onestop.web.state import WebState, web_state
@@ -26,7 +31,9 @@ Code = Annotated[SafeStr, Path(min_length=1, max_length=64, pattern=r"^[a-z_][a-
 
 
 @router.get("/cases", summary="办件列表（我的待办）", response_model=schemas.CaseList)
-def list_cases(
+async def list_cases(
+    *,
+    request: Request,
     principal: ApiPrincipal,
     state: StateDep,
     kind: Annotated[SafeStr | None, Query(max_length=64, description="办件类型代码")] = None,
@@ -39,15 +46,58 @@ def list_cases(
     mine: Annotated[bool, Query(description="仅看待我办理")] = False,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=reads.MAX_PER_PAGE)] = 50,
-) -> schemas.CaseList:
+) -> Response:
     actor = require_actor(principal)
     filters = reads.CaseFilters(
-        kind=kind, state=case_state, unit_id=unit_id, colour=colour, due_after=due_after, due_before=due_before,
-        q=q, mine=mine, page=page, per_page=per_page,
+        kind=kind,
+        state=case_state,
+        unit_id=unit_id,
+        colour=colour,
+        due_after=due_after,
+        due_before=due_before,
+        q=q,
+        mine=mine,
+        page=page,
+        per_page=per_page,
     )
+    return await cached_list(request, state, actor, filters)
+
+
+_PAGE = TypeAdapter(schemas.CaseList)
+
+
+async def cached_list(request: Request, state: WebState, actor: Actor, filters: reads.CaseFilters) -> Response:
+    """The page as JSON, from the list cache while no case changed (``onestop.web.listcache``); ETag/304.
+
+    The cache check (one primary-key lookup) runs on the event loop; only a miss, which runs the list
+    queries, goes to the thread pool.
+    """
+    tree = state.units.get()
+    now = state.rt.now()
+    key = (actor.user_id, actor.roles, actor.unit_id, state.units.generation, filters)
+    version = reads.data_version_now(state.rt.engine)
+    entry = state.lists.get(key, version, now)
+    if entry is None:
+        # One build per page and version: the requests that arrive meanwhile wait for it (no stampede).
+        entry = await state.lists.single_flight(
+            (key, version), lambda: run_in_threadpool(_build_list, state, actor, tree, filters, now, key)
+        )
+    headers = {"ETag": entry.etag, "Cache-Control": "private, no-cache"}
+    if request.headers.get("if-none-match") == entry.etag:
+        return Response(status_code=304, headers=headers)
+    return Response(entry.body, media_type="application/json", headers=headers)
+
+
+def _build_list(  # noqa: PLR0917 (called positionally through run_in_threadpool)
+    state: WebState, actor: Actor, tree: UnitTree, filters: reads.CaseFilters, now: datetime, key: Hashable
+) -> listcache.Entry:
     with read(state.rt.engine) as conn:
-        result = reads.list_cases(conn, actor, state.units.get(), filters, state.rt.now())
-    return case_list(result)
+        # The version first: a change committed while the page is built makes the next request rebuild it.
+        version = reads.data_version(conn)
+        result = reads.list_cases(conn, actor, tree, filters, now)
+    limit = listcache.COLOUR_FILTER_MAX_AGE if filters.colour else listcache.MAX_AGE
+    fresh_until = min(now + limit, result.turns_at or now + limit)
+    return state.lists.put(key, version, fresh_until, _PAGE.dump_json(case_list(result)))
 
 
 @router.get("/cases/{number}", summary="办件详情：时间线、计时、可执行的操作", response_model=schemas.CaseDetail)
@@ -89,7 +139,9 @@ def reveal(number: Number, request: Request, principal: ApiPrincipal, state: Sta
     response_model=schemas.SubmissionReceipt,
     status_code=201,
 )
-def intake(form: Code, body: schemas.OpenCaseRequest, principal: ApiPrincipal, state: StateDep) -> schemas.SubmissionReceipt:
+def intake(
+    form: Code, body: schemas.OpenCaseRequest, principal: ApiPrincipal, state: StateDep
+) -> schemas.SubmissionReceipt:
     actor = require_actor(principal)
     spec = get_form(form)
     access_intake(actor, spec.staff_roles)
@@ -116,11 +168,18 @@ def kinds(principal: ApiPrincipal) -> list[schemas.KindOut]:
             code=k.code,
             label=k.label,
             prefix=k.prefix,
-            states=[schemas.KindState(code=s.code, label=s.label, colour=s.colour, terminal=s.terminal) for s in k.states.values()],
+            states=[
+                schemas.KindState(code=s.code, label=s.label, colour=s.colour, terminal=s.terminal)
+                for s in k.states.values()
+            ],
             actions=[
                 schemas.KindAction(
-                    code=a.code, label=a.label, from_states=sorted(a.from_states), to_state=a.to_state,
-                    roles=sorted(a.roles), required=list(a.required),
+                    code=a.code,
+                    label=a.label,
+                    from_states=sorted(a.from_states),
+                    to_state=a.to_state,
+                    roles=sorted(a.roles),
+                    required=list(a.required),
                 )
                 for a in k.actions.values()
             ],

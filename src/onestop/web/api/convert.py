@@ -12,7 +12,9 @@ def summary(row: reads.CaseRow) -> schemas.CaseSummary:
 
 
 def case_list(page: reads.CasePage) -> schemas.CaseList:
-    return schemas.CaseList(items=[summary(r) for r in page.rows], total=page.total, page=page.page, per_page=page.per_page)
+    return schemas.CaseList(
+        items=[summary(r) for r in page.rows], total=page.total, page=page.page, per_page=page.per_page
+    )
 
 
 def _details(items: list[reads.Detail]) -> list[schemas.DetailItem]:
@@ -53,7 +55,10 @@ def actions(forms: list[reads.ActionForm]) -> list[schemas.ActionInfo]:
             code=a.code,
             label=a.label,
             to_state_label=a.to_label,
-            fields=[schemas.ActionFieldInfo(name=f.name, label=f.label, input=f.input, required=f.required) for f in a.fields],
+            fields=[
+                schemas.ActionFieldInfo(name=f.name, label=f.label, input=f.input, required=f.required)
+                for f in a.fields
+            ],
         )
         for a in forms
     ]
@@ -122,7 +127,10 @@ def public_case(p: reads.PublicCase) -> schemas.PublicCaseView:
             )
             for t in p.timeline
         ],
-        steps=[schemas.PublicStep(unit_name=s.unit_name, kind_label=s.kind_label, state_label=s.state_label) for s in p.steps],
+        steps=[
+            schemas.PublicStep(unit_name=s.unit_name, kind_label=s.kind_label, state_label=s.state_label)
+            for s in p.steps
+        ],
     )
 
 

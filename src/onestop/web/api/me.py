@@ -49,6 +49,10 @@ def my_submissions(
     access_own_submissions(actor)
     with read(state.rt.engine) as conn:
         result = reads.list_cases(
-            conn, actor, state.units.get(), reads.CaseFilters(own_only=True, page=page, per_page=per_page), state.rt.now()
+            conn,
+            actor,
+            state.units.get(),
+            reads.CaseFilters(own_only=True, page=page, per_page=per_page),
+            state.rt.now(),
         )
     return case_list(result)

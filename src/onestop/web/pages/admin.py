@@ -49,14 +49,26 @@ def index(request: Request, principal: PrincipalDep, state: StateDep) -> Respons
     return render(
         request,
         "admin/index.html",
-        {"units": len(state.units.get()), "users": len(users), "locked": [u for u in users if u.locked_until and u.locked_until > state.rt.now()], "entries": entries},
+        {
+            "units": len(state.units.get()),
+            "users": len(users),
+            "locked": [u for u in users if u.locked_until and u.locked_until > state.rt.now()],
+            "entries": entries,
+        },
     )
 
 
 # -- units -----------------------------------------------------------------------------------------------
 
 
-def _units_page(request: Request, state: WebState, *, errors: dict[str, str] | None = None, form: dict[str, str] | None = None, status: int = 200) -> Response:
+def _units_page(
+    request: Request,
+    state: WebState,
+    *,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
     tree = state.units.get()
     with read(state.rt.engine) as conn:
         cases_by_unit = reads.unit_case_counts(conn)
@@ -88,7 +100,10 @@ def units_page(request: Request, principal: PrincipalDep, state: StateDep) -> Re
 def create_unit(request: Request, principal: PrincipalDep, form: FormDep, state: StateDep) -> Response:
     admin = _admin(principal)
     checked_form(request, form, principal)
-    fields = {name: value(form, name, max_length=1000) for name in ("code", "name", "kind", "parent_id", "region_code", "duties")}
+    fields = {
+        name: value(form, name, max_length=1000)
+        for name in ("code", "name", "kind", "parent_id", "region_code", "duties")
+    }
     try:
         unit = Unit(
             0,
@@ -109,7 +124,15 @@ def create_unit(request: Request, principal: PrincipalDep, form: FormDep, state:
 # -- users -----------------------------------------------------------------------------------------------
 
 
-def _users_page(request: Request, state: WebState, *, errors: dict[str, str] | None = None, form: dict[str, object] | None = None, status: int = 200, q: str | None = None) -> Response:
+def _users_page(
+    request: Request,
+    state: WebState,
+    *,
+    errors: dict[str, str] | None = None,
+    form: dict[str, object] | None = None,
+    status: int = 200,
+    q: str | None = None,
+) -> Response:
     tree = state.units.get()
     with read(state.rt.engine) as conn:
         users = reads.list_users(conn, tree, q=q)
@@ -144,7 +167,9 @@ def _roles(form_roles: list[str]) -> frozenset[Role]:
 def create_user(request: Request, principal: PrincipalDep, form: FormDep, state: StateDep) -> Response:
     admin = _admin(principal)
     checked_form(request, form, principal)
-    fields: dict[str, object] = {name: value(form, name, max_length=128) for name in ("username", "display_name", "unit_id", "phone")}
+    fields: dict[str, object] = {
+        name: value(form, name, max_length=128) for name in ("username", "display_name", "unit_id", "phone")
+    }
     roles = [r for r in form.getlist("roles") if isinstance(r, str)]
     fields["roles"] = roles
     password = value(form, "password", max_length=128)
@@ -152,14 +177,19 @@ def create_user(request: Request, principal: PrincipalDep, form: FormDep, state:
         if not roles:
             raise DomainError("请至少选择一个「角色」", field="roles", code="validation_error")
         user = User(
-            0, str(fields["username"]), str(fields["display_name"]),
-            opt_int(str(fields["unit_id"]), "unit_id", "所属单位"), _roles(roles),
+            0,
+            str(fields["username"]),
+            str(fields["display_name"]),
+            opt_int(str(fields["unit_id"]), "unit_id", "所属单位"),
+            _roles(roles),
         )
         created = accounts.create_account(
             state.rt, user, password, phone=str(fields["phone"]) or None, by=admin, ip=client_ip(request)
         )
     except (DomainError, OrgError, InvalidChoice) as exc:
-        return _users_page(request, state, errors={exc.field or "username": exc.message}, form=fields, status=exc.status)
+        return _users_page(
+            request, state, errors={exc.field or "username": exc.message}, form=fields, status=exc.status
+        )
     return redirect(f"/admin/users/{created.id}?created=1")
 
 
@@ -213,7 +243,9 @@ def user_page(user_id: ObjectId, request: Request, principal: PrincipalDep, stat
 
 
 @router.post("/users/{user_id}")
-def update_user(user_id: ObjectId, request: Request, principal: PrincipalDep, form: FormDep, state: StateDep) -> Response:
+def update_user(
+    user_id: ObjectId, request: Request, principal: PrincipalDep, form: FormDep, state: StateDep
+) -> Response:
     admin = _admin(principal)
     checked_form(request, form, principal)
     roles = [r for r in form.getlist("roles") if isinstance(r, str)]
@@ -238,11 +270,15 @@ def update_user(user_id: ObjectId, request: Request, principal: PrincipalDep, fo
 
 
 @router.post("/users/{user_id}/password")
-def reset_password(user_id: ObjectId, request: Request, principal: PrincipalDep, form: FormDep, state: StateDep) -> Response:
+def reset_password(
+    user_id: ObjectId, request: Request, principal: PrincipalDep, form: FormDep, state: StateDep
+) -> Response:
     admin = _admin(principal)
     checked_form(request, form, principal)
     try:
-        accounts.reset_password(state.rt, user_id, value(form, "password", max_length=128), by=admin, ip=client_ip(request))
+        accounts.reset_password(
+            state.rt, user_id, value(form, "password", max_length=128), by=admin, ip=client_ip(request)
+        )
     except NotFound:
         raise
     except DomainError as exc:
@@ -259,7 +295,9 @@ def unlock(user_id: ObjectId, request: Request, principal: PrincipalDep, form: F
 
 
 @router.post("/users/{user_id}/tokens")
-def create_token(user_id: ObjectId, request: Request, principal: PrincipalDep, form: FormDep, state: StateDep) -> Response:
+def create_token(
+    user_id: ObjectId, request: Request, principal: PrincipalDep, form: FormDep, state: StateDep
+) -> Response:
     admin = _admin(principal)
     checked_form(request, form, principal)
     expires = None
@@ -279,7 +317,9 @@ def create_token(user_id: ObjectId, request: Request, principal: PrincipalDep, f
 
 
 @router.post("/tokens/{token_id}/revoke")
-def revoke_token(token_id: ObjectId, request: Request, principal: PrincipalDep, form: FormDep, state: StateDep) -> Response:
+def revoke_token(
+    token_id: ObjectId, request: Request, principal: PrincipalDep, form: FormDep, state: StateDep
+) -> Response:
     admin = _admin(principal)
     checked_form(request, form, principal)
     back = opt_int(value(form, "user_id"), "user_id", "用户")

@@ -33,7 +33,7 @@ def home(principal: PrincipalDep) -> Response:
 
 
 @router.get("/login")
-def login_page(request: Request, principal: PrincipalDep, next: str | None = None) -> Response:  # noqa: A002
+def login_page(request: Request, principal: PrincipalDep, next: str | None = None) -> Response:
     if principal.actor is not None and next is None:
         return redirect(home_for(principal.user))
     return render(request, "login.html", {"next": safe_next(next) or "", "bye": "bye" in request.query_params})
@@ -130,8 +130,12 @@ def register_submit(request: Request, principal: PrincipalDep, form: FormDep, st
             status = exc.status
         else:
             result = sessions.login(
-                state.rt, user.username, password, ip=client_ip(request),
-                user_agent=request.headers.get("user-agent"), previous_token=request.cookies.get(SESSION_COOKIE),
+                state.rt,
+                user.username,
+                password,
+                ip=client_ip(request),
+                user_agent=request.headers.get("user-agent"),
+                previous_token=request.cookies.get(SESSION_COOKIE),
             )
             response = redirect("/my?welcome=1")
             set_session_cookie(response, request, result.token)

@@ -37,7 +37,9 @@ def _case_page(
     failed_action: str | None = None,
     form_values: Mapping[str, Any] | None = None,
 ) -> Response:
-    detail = handlers.case_detail(state, actor, number, reveal=reveal, ip=request.client.host if request.client else None)
+    detail = handlers.case_detail(
+        state, actor, number, reveal=reveal, ip=request.client.host if request.client else None
+    )
     done_label = reads.action_label(done) if done else None
     return render(
         request,
@@ -55,7 +57,9 @@ def _case_page(
 
 
 @router.get("/cases/{number}")
-def case_page(number: Number, request: Request, principal: PrincipalDep, state: StateDep, done: str | None = None) -> Response:
+def case_page(
+    number: Number, request: Request, principal: PrincipalDep, state: StateDep, done: str | None = None
+) -> Response:
     actor = page_actor(principal)
     if not is_staff(actor):
         return redirect(f"/my/cases/{number}")
@@ -71,7 +75,7 @@ def reveal(number: Number, request: Request, principal: PrincipalDep, form: Form
 
 @router.post("/cases/{number}/actions/{action}")
 def act(
-    number: Number, action: Code, request: Request, principal: PrincipalDep, form: FormDep, state: StateDep
+    *, number: Number, action: Code, request: Request, principal: PrincipalDep, form: FormDep, state: StateDep
 ) -> Response:
     actor = page_actor(principal)
     checked_form(request, form, principal)
@@ -119,7 +123,9 @@ def _own_case_page(
 
 
 @router.get("/my/cases/{number}")
-def own_case(number: Number, request: Request, principal: PrincipalDep, state: StateDep, done: str | None = None) -> Response:
+def own_case(
+    number: Number, request: Request, principal: PrincipalDep, state: StateDep, done: str | None = None
+) -> Response:
     actor = page_actor(principal)
     return _own_case_page(request, state, actor, number, done=reads.action_label(done) if done else None)
 
@@ -141,7 +147,9 @@ def intake_form(code: Code, request: Request, principal: PrincipalDep) -> Respon
     actor = page_actor(principal)
     form = get_form(code)
     access_intake(actor, form.staff_roles)
-    return render(request, "form.html", {"form": form, "values": {}, "errors": {}, "action": f"/intake/{code}", "staff": True})
+    return render(
+        request, "form.html", {"form": form, "values": {}, "errors": {}, "action": f"/intake/{code}", "staff": True}
+    )
 
 
 @router.post("/intake/{code}")

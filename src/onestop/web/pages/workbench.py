@@ -26,6 +26,7 @@ Text = Annotated[str | None, Query(max_length=200)]
 
 
 def _filters(
+    *,
     actor: Actor,
     kind: str | None,
     state: str | None,
@@ -54,7 +55,7 @@ def _filters(
         due_after=opt_date(due_after, "due_after", "到期日（起）"),
         due_before=opt_date(due_before, "due_before", "到期日（止）"),
         q=opt_text(q, "q", "搜索关键词"),
-        mine=(scope or "mine") == "mine",
+        mine=(scope or ("mine" if reads.has_actions(actor) else "all")) == "mine",
         page=min(page_no, 10_000),
         per_page=50,
     )
@@ -78,6 +79,7 @@ def _staff(principal: PrincipalDep) -> Actor:
 
 @router.get("/workbench")
 def workbench(
+    *,
     request: Request,
     principal: PrincipalDep,
     state: StateDep,
@@ -92,7 +94,18 @@ def workbench(
     page: Text = None,
 ) -> Response:
     actor = _staff(principal)
-    filters = _filters(actor, kind, case_state, unit_id, colour, due_after, due_before, q, scope, page)
+    filters = _filters(
+        actor=actor,
+        kind=kind,
+        state=case_state,
+        unit_id=unit_id,
+        colour=colour,
+        due_after=due_after,
+        due_before=due_before,
+        q=q,
+        scope=scope,
+        page=page,
+    )
     web: WebState = state
     tree = web.units.get()
     now = web.rt.now()
@@ -119,6 +132,7 @@ def workbench(
 
 @router.get("/workbench.csv")
 def export(
+    *,
     principal: PrincipalDep,
     state: StateDep,
     kind: Text = None,
@@ -132,7 +146,18 @@ def export(
 ) -> Response:
     """The filtered list as CSV for Excel (UTF-8 with BOM); ID and phone numbers masked."""
     actor = _staff(principal)
-    filters = _filters(actor, kind, case_state, unit_id, colour, due_after, due_before, q, scope, None)
+    filters = _filters(
+        actor=actor,
+        kind=kind,
+        state=case_state,
+        unit_id=unit_id,
+        colour=colour,
+        due_after=due_after,
+        due_before=due_before,
+        q=q,
+        scope=scope,
+        page=None,
+    )
     from dataclasses import replace
 
     web: WebState = state
@@ -153,13 +178,35 @@ def export(
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
-        ["办件编号", "类型", "事项", "申请人", "证件号", "联系电话", "状态", "承办单位", "时限", "到期", "暂定", "更新时间"]
+        [
+            "办件编号",
+            "类型",
+            "事项",
+            "申请人",
+            "证件号",
+            "联系电话",
+            "状态",
+            "承办单位",
+            "时限",
+            "到期",
+            "暂定",
+            "更新时间",
+        ]
     )
     for r in rows[:EXPORT_LIMIT]:
         writer.writerow(
             [
-                r.number, r.kind_label, r.subject, r.applicant, r.party_id_masked, r.party_phone_masked,
-                r.state_label, r.unit_name, r.clock_label, local(r.due_at), "是" if r.due_provisional else "",
+                r.number,
+                r.kind_label,
+                r.subject,
+                r.applicant,
+                r.party_id_masked,
+                r.party_phone_masked,
+                r.state_label,
+                r.unit_name,
+                r.clock_label,
+                local(r.due_at),
+                "是" if r.due_provisional else "",
                 local(r.updated_at),
             ]
         )

@@ -4,8 +4,9 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-22 03:03:07.410721
 
-Tables of the web shell (issue 3): server-side sessions, hashed API tokens, public submissions with their
-verification codes, the PII access log, the security audit log and shared failure counters (throttling).
+The web shell (issue 3): an index on cases for the workbench list; tables for server-side sessions, hashed
+API tokens, public submissions with their verification codes, the PII access log, the security audit log and
+shared failure counters (throttling).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.create_index("ix_cases_worklist", ["kind", "state", "unit_id", "due_at"], unique=False)
     op.create_table(
         "throttle",
         sa.Column("key", sa.String(length=200), nullable=False),
@@ -123,6 +126,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_worklist")
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_web_sessions_user_id"))
         batch_op.drop_index(batch_op.f("ix_web_sessions_expires_at"))

@@ -1,0 +1,41 @@
+"""The evaluation domain (tree, scoring, periods, entries, access, comparisons, Doing Business, reports) imports
+no database and no web framework; only the measures, the store and the evaluation run touch the database."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "onestop" / "evaluation"
+FORBIDDEN = ("sqlalchemy", "alembic", "psycopg", "fastapi", "starlette", "uvicorn", "typer", "jinja2")
+DATABASE_SIDE = {"computed.py", "generic_measures.py", "store.py", "evaluate.py"}
+PURE_MAY_IMPORT = ("onestop.evaluation", "onestop.org", "onestop.worktime", "onestop.choices", "onestop.errors")
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_domain_modules_import_no_framework() -> None:
+    pure = sorted(p for p in SRC.glob("*.py") if p.name not in DATABASE_SIDE)
+    assert {p.name for p in pure} >= {"tree.py", "scoring.py", "entries.py", "doing_business.py", "reports.py"}
+    for path in pure:
+        for name in _imports(path):
+            assert name.split(".")[0] not in FORBIDDEN, f"{path.name} imports {name}"
+            if name.startswith("onestop"):
+                assert name.startswith(PURE_MAY_IMPORT), f"{path.name} imports {name}: dependencies point inward"
+        if path.name != "computed.py":
+            assert "onestop.evaluation.computed" not in _imports(path), path.name
+
+
+def test_nothing_in_the_package_writes_tables() -> None:
+    for path in SRC.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for verb in ("sa.insert(", "sa.update(", "sa.delete("):
+            assert verb not in text, f"{path.name} writes with {verb}: writes go through actions/evaluation.py"
