@@ -53,21 +53,34 @@ def create_postgres_database(server_url: str, name: str) -> str:
     return sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
+def drop_postgres_database(server_url: str, name: str) -> None:
+    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Migrates once per session: a SQLite template file to copy, or a PostgreSQL database to truncate."""
+def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrates once per session: a SQLite template file to copy, or a PostgreSQL database to truncate.
+
+    PostgreSQL database names are unique per session, so two test runs against one server never collide.
+    """
     server = _admin_url()
     if server:
-        url = create_postgres_database(server, f"onestop_test_{_worker()}")
+        name = f"onestop_test_{_worker()}_{uuid.uuid4().hex[:8]}"
+        url = create_postgres_database(server, name)
         engine = make_engine(url)
         upgrade(engine)
         engine.dispose()
-        return url
+        yield url
+        drop_postgres_database(server, name)
+        return
     path = tmp_path_factory.mktemp("template") / "template.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     engine.dispose()
-    return str(path)
+    yield str(path)
 
 
 @pytest.fixture
@@ -103,10 +116,7 @@ def postgres_url() -> Iterator[str]:
     upgrade(engine)
     engine.dispose()
     yield url
-    admin = make_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    drop_postgres_database(server, name)
 
 
 @pytest.fixture

@@ -50,9 +50,7 @@ class ChoiceSet(StrEnum):
         # What the enum machinery calls once per declared member, with the declared triple.
         def __new__(cls, value, label, colour):
             if colour not in COLOURS:
-                raise ValueError(
-                    f"{cls.__name__}.{value}: unknown colour {colour!r}; use one of {sorted(COLOURS)}"
-                )
+                raise ValueError(f"{cls.__name__}.{value}: unknown colour {colour!r}; use one of {sorted(COLOURS)}")
             member = str.__new__(cls, value)
             member._value_ = value
             member.label = label

@@ -164,3 +164,13 @@ def test_join_reads_the_family(db: Engine) -> None:
         (kind, state), children = repo.family_states(conn, parent.id)
     assert (kind, state) == ("generic_application", "pending")
     assert children == [("generic_approval", "in_approval", f"SP{i}") for i in range(3)]
+
+
+def test_driver_errors_come_out_as_sqlalchemy_errors(db: Engine) -> None:
+    case, event = _opened("SP1")
+    with write(db) as conn:
+        repo.insert_case(conn, case, [event], WT)
+    with pytest.raises(sa.exc.IntegrityError), write(db) as conn:
+        repo.insert_case(conn, case, [event], WT)  # the number is taken
+    with read(db) as conn:  # the connection is usable again
+        assert repo.load_case(conn, "SP1").number == "SP1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -131,8 +132,8 @@ def test_permissions(prefecture: Prefecture) -> None:
     assert not can_review(outsider, units, hp)
 
 
-def _save(p: Prefecture, actor: str = "approver_hp", **changes: object) -> rules.Entry:
-    values: dict[str, object] = {
+def _save(p: Prefecture, actor: str = "approver_hp", **changes: Any) -> rules.Entry:
+    values: dict[str, Any] = {
         "region_id": p.units["HPX"].id,
         "period": "2026Q3",
         "indicator": "gov_services.online_rate",
@@ -141,7 +142,7 @@ def _save(p: Prefecture, actor: str = "approver_hp", **changes: object) -> rules
         "note": "省平台导出",
     }
     values.update(changes)
-    return save_entry(p.rt, p.actors[actor], **values)  # type: ignore[arg-type]
+    return save_entry(p.rt, p.actors[actor], **values)
 
 
 def test_enter_submit_review_and_approve(prefecture: Prefecture, rt: Runtime) -> None:

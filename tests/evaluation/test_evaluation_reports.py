@@ -218,3 +218,22 @@ def test_cli_score_report_and_tree(
     listed = runner.invoke(app, ["measures"])
     assert "generic_application.on_time_rate" in listed.output
     assert runner.invoke(app, ["tree", "--year", "2020"]).exit_code == 1
+
+
+def test_cli_compare_regions_and_periods(scenario: Scenario, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ONESTOP_DATABASE_URL", db_url)
+    result = runner.invoke(
+        app, ["compare", "--period", "2026Q3", "--period", "2026Q4", "--root", "HYS", "--components", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    hp = data["和平县"]
+    assert hp["periods"] == ["2026Q3", "2026Q4"]
+    assert hp["bottom"] == ["2026Q4"]  # Q3: 东源县 has no score, so 和平县 is ranked alone and not flagged
+    rows = {row["key"]: row["scores"] for row in hp["rows"]}
+    assert rows["overall"] == [pytest.approx(200 / 3), pytest.approx(_expected_gov_services()["和平县"])]
+    assert rows["gov_services.on_time_rate"] == [100.0, 0.0]
+    assert data["东源县"]["rows"][0]["scores"] == [None, 62.5]
+    text = runner.invoke(app, ["compare", "--period", "2026Q3", "--period", "2026Q4"])
+    assert text.exit_code == 0
+    assert "末位：2026Q4" in text.output

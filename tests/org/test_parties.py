@@ -13,9 +13,7 @@ CREDIT_CODE = make_credit_code("650102", "MA7ABCDE1")
 
 
 def test_person_is_normalised_on_creation() -> None:
-    party = Party(
-        kind=PartyKind.PERSON, name=" 李四 ", id_number=f" {RESIDENT_ID.lower()} ", phone="138 1234 5678"
-    )
+    party = Party(kind=PartyKind.PERSON, name=" 李四 ", id_number=f" {RESIDENT_ID.lower()} ", phone="138 1234 5678")
     assert party.name == "李四"
     assert party.id_number == RESIDENT_ID
     assert party.phone == "13812345678"

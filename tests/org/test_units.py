@@ -147,16 +147,12 @@ def test_cycle() -> None:
 
 def test_child_region_must_lie_in_parents_region() -> None:
     with pytest.raises(InvalidOrgData, match="110101 不在上级单位的区划 650100 内"):
-        UnitTree(
-            [Unit(1, "U", "乌鲁木齐市", REGION, None, "650100"), Unit(2, "D", "东城区", REGION, 1, "110101")]
-        )
+        UnitTree([Unit(1, "U", "乌鲁木齐市", REGION, None, "650100"), Unit(2, "D", "东城区", REGION, 1, "110101")])
 
 
 def test_deep_tree_needs_no_recursion() -> None:
     depth = 5000
-    chain = [Unit(1, "U1", "单位1", DEPT)] + [
-        Unit(i, f"U{i}", f"单位{i}", DEPT, i - 1) for i in range(2, depth + 1)
-    ]
+    chain = [Unit(1, "U1", "单位1", DEPT)] + [Unit(i, f"U{i}", f"单位{i}", DEPT, i - 1) for i in range(2, depth + 1)]
     tree = UnitTree(chain)
     assert len(tree.descendants(1)) == depth - 1
     assert len(tree.ancestors(depth)) == depth - 1

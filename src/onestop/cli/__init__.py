@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from onestop.cli import audit, calendar, db, demo, ledger, serve, tick
+from onestop.cli import audit, calendar, db, demo, evaluation, hotline, ledger, serve, tick
 
 app = typer.Typer(
     name="onestop",
@@ -17,6 +17,8 @@ app = typer.Typer(
 app.add_typer(calendar.app, name="calendar", help="工作日历: deadlines, working days, importing a year's notice")
 app.add_typer(db.app, name="db", help="数据库: migrations")
 app.add_typer(ledger.app, name="ledger", help="改革任务台账: parse a work plan, import it as a ledger, export")
+app.add_typer(hotline.app, name="hotline", help="12345 热线: the routing model (fit, predict)")
+app.add_typer(evaluation.app, name="evaluation", help="营商环境评价: indicator tree, scoring, Doing Business check")
 app.add_typer(audit.app, name="audit", help="审计: verify the tamper-evident event chains")
 app.command("tick", help="扫描所有计时: warnings, overdue marks, timeout actions")(tick.tick_command)
 app.command("demo", help="示例县: build the demo county and serve it")(demo.demo_command)

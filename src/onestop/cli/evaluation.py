@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from onestop.errors import DomainError
+
+if TYPE_CHECKING:
+    from onestop.actions.runtime import Runtime
+    from onestop.evaluation.evaluate import Evaluation
+    from onestop.evaluation.scoring import Scorecard
 
 app = typer.Typer(
     name="evaluation",
@@ -145,13 +152,24 @@ def measures_command() -> None:
         typer.echo(f"{m.code}\t{m.label}\t[{m.unit}]\t{', '.join(m.kinds)}")
 
 
-def _evaluate(period: str, root: str | None, tree_file: Path | None, bottom: int) -> tuple[Any, str | None]:
-    from onestop.actions.evaluation import evaluate_period
+@contextmanager
+def _runtime() -> Iterator[Runtime]:
     from onestop.cli.context import runtime
+
+    rt = runtime()
+    try:
+        yield rt
+    finally:
+        rt.engine.dispose()  # a CLI command is the whole life of its engine: close the pool's connections
+
+
+def _evaluate(
+    rt: Runtime, period: str, root: str | None, tree_file: Path | None, bottom: int
+) -> tuple[Evaluation, str | None]:
+    from onestop.actions.evaluation import evaluate_period
     from onestop.db.engine import read
     from onestop.db.org_repo import load_unit_tree
 
-    rt = runtime()
     root_id, root_name = None, None
     try:
         if root is not None:
@@ -172,7 +190,8 @@ def score_command(
     as_json: JsonOption = False,
 ) -> None:
     """计算某期间各地区的指标值和得分，并排名（末位标出）。"""
-    evaluation, _ = _evaluate(period, root, tree_file, bottom)
+    with _runtime() as rt:
+        evaluation, _ = _evaluate(rt, period, root, tree_file, bottom)
     ranks = {r.subject: r for r in evaluation.ranking}
     if as_json:
         _echo_json(
@@ -210,6 +229,50 @@ def score_command(
         typer.echo(f"尚未接入的计算方法（采用审核通过的填报值）：{', '.join(evaluation.unavailable)}")
 
 
+@app.command("compare")
+def compare_command(
+    periods: Annotated[list[str], typer.Option("--period", help="评价期间，可重复：--period 2026Q1 --period 2026Q2")],
+    root: RootOption = None,
+    tree_file: TreeOption = None,
+    components: Annotated[bool, typer.Option("--components", help="同时列出二级指标得分")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """各地区、各期间得分并列对比（一级指标、综合得分；末位标出）。"""
+    from onestop.evaluation.compare import side_by_side
+
+    columns: dict[str, list[Scorecard]] = {}
+    bottoms: dict[str, set[str]] = {}
+    with _runtime() as rt:
+        for period in periods:
+            evaluation, _ = _evaluate(rt, period, root, tree_file, 1)
+            for card in evaluation.cards:
+                columns.setdefault(card.subject, []).append(card)
+            bottoms[evaluation.period.code] = {r.subject for r in evaluation.ranking if r.bottom}
+    tables = {
+        subject: side_by_side(cards, column=lambda card: card.period, components=components)
+        for subject, cards in columns.items()
+    }
+    flagged = {subject: [p for p in table.columns if subject in bottoms[p]] for subject, table in tables.items()}
+    if as_json:
+        _echo_json(
+            {
+                subject: {
+                    "periods": list(table.columns),
+                    "bottom": flagged[subject],
+                    "rows": [{"key": row.key, "name": row.label, "scores": list(row.cells)} for row in table.rows],
+                }
+                for subject, table in tables.items()
+            }
+        )
+        return
+    for subject, table in tables.items():
+        typer.echo(f"{subject}（末位：{'、'.join(flagged[subject]) or '无'}）")
+        typer.echo(" " * 26 + "".join(f"{p:>10}" for p in table.columns))
+        for row in table.rows:
+            cells = "".join("         —" if v is None else f"{v:10.2f}" for v in row.cells)
+            typer.echo(f"  {row.label:<24}{cells}")
+
+
 @app.command("report")
 def report_command(
     *,
@@ -225,14 +288,14 @@ def report_command(
     from onestop.evaluation.reports import ReportData, write_docx, write_xlsx
     from onestop.worktime import TZ
 
-    evaluation, root_name = _evaluate(period, root, tree_file, bottom)
-    before = []
-    if previous:
-        try:
-            earlier, _ = _evaluate(evaluation.period.previous().code, root, tree_file, bottom)
-            before = earlier.cards
-        except typer.Exit:
-            before = []  # no tree configured for the previous period: nothing to compare with
+    before: list[Scorecard] = []
+    with _runtime() as rt:
+        evaluation, root_name = _evaluate(rt, period, root, tree_file, bottom)
+        if previous:
+            try:
+                before = _evaluate(rt, evaluation.period.previous().code, root, tree_file, bottom)[0].cards
+            except typer.Exit:
+                before = []  # no tree configured for the previous period: nothing to compare with
     notes = []
     if evaluation.unavailable:
         notes.append("以下计算方法尚未接入，相应指标采用审核通过的填报值：" + "、".join(evaluation.unavailable))

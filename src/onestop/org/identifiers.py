@@ -107,9 +107,7 @@ def region_code_from_resident_id(value: str) -> str:
     return validate_resident_id(value)[:6]
 
 
-def validate_credit_code(
-    value: str, *, field: str | None = "credit_code", label: str = "统一社会信用代码"
-) -> str:
+def validate_credit_code(value: str, *, field: str | None = "credit_code", label: str = "统一社会信用代码") -> str:
     """The 18-character 统一社会信用代码 in ``value``, or ``InvalidIdentifier``.
 
     Same rules and check digit as ``stdnum.cn.uscc`` (a test holds them equal on digit-led codes), plus the
@@ -119,9 +117,7 @@ def validate_credit_code(
     if not number:
         raise InvalidIdentifier(f"{label}不能为空", field=field)
     if len(number) != CREDIT_CODE_LENGTH:
-        raise InvalidIdentifier(
-            f"{label}长度错误：应为 {CREDIT_CODE_LENGTH} 位，实际为 {len(number)} 位", field=field
-        )
+        raise InvalidIdentifier(f"{label}长度错误：应为 {CREDIT_CODE_LENGTH} 位，实际为 {len(number)} 位", field=field)
     if number[0] not in CREDIT_CODE_AUTHORITIES:
         raise InvalidIdentifier(f"{label}格式错误：第 1 位（登记管理部门代码）“{number[0]}”无效", field=field)
     if not _is_ascii_digits(number[1]):

@@ -53,9 +53,7 @@ def validate_phone(value: str, *, field: str | None = "phone", label: str = "电
         return _fixed_line(digits, extension, field, label)
     if len(digits) in (7, 8):
         raise InvalidIdentifier(f"{label}格式错误：固定电话须带区号，如 0991-1234567", field=field)
-    raise InvalidIdentifier(
-        f"{label}格式错误：应为 11 位手机号码或带区号的固定电话，如 0991-1234567", field=field
-    )
+    raise InvalidIdentifier(f"{label}格式错误：应为 11 位手机号码或带区号的固定电话，如 0991-1234567", field=field)
 
 
 def _split_extension(text: str, field: str | None, label: str) -> tuple[str, str | None]:

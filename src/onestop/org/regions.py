@@ -30,9 +30,7 @@ class RegionLevel(ChoiceSet, verbose_name="行政区划级别"):
     COUNTY = "county", "县级", "teal"
 
 
-def validate_region_code(
-    value: str, *, field: str | None = "region_code", label: str = "行政区划代码"
-) -> str:
+def validate_region_code(value: str, *, field: str | None = "region_code", label: str = "行政区划代码") -> str:
     """The six-digit GB/T 2260 code in ``value``, or ``InvalidIdentifier``."""
     code = compact_identifier(value)
     if not code:

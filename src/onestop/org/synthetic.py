@@ -28,9 +28,7 @@ def make_resident_id(region_code: str, birth_date: date, sequence: int) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
-def make_credit_code(
-    region_code: str, organisation: str, *, authority: str = "9", category: str = "1"
-) -> str:
+def make_credit_code(region_code: str, organisation: str, *, authority: str = "9", category: str = "1") -> str:
     """A 统一社会信用代码; the defaults (9, 1) make it an enterprise registered by 市场监管."""
     if len(organisation) != 9 or any(char not in CREDIT_CODE_ALPHABET for char in organisation):
         raise ValueError(f"organisation must be 9 characters of {CREDIT_CODE_ALPHABET}, got {organisation!r}")

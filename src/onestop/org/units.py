@@ -72,9 +72,7 @@ class UnitTree:
             self._children.setdefault(unit.parent_id, []).append(unit)
         for unit in self._units.values():
             if unit.parent_id is not None and unit.parent_id not in self._units:
-                raise InvalidOrgData(
-                    f"单位“{unit.name}”的上级单位 {unit.parent_id} 不存在", field="parent_id"
-                )
+                raise InvalidOrgData(f"单位“{unit.name}”的上级单位 {unit.parent_id} 不存在", field="parent_id")
         self._check_acyclic()
         # Parents come before children in iteration order, so each unit's region is known from its parent's.
         self._regions: dict[UnitId, str | None] = {}

@@ -19,15 +19,16 @@ from datetime import datetime, timedelta
 
 # Rows not on the page can change colour too (a colour filter, the counts): bound every entry's life.
 MAX_AGE = timedelta(seconds=30)
-COLOUR_FILTER_MAX_AGE = timedelta(seconds=5)
+COLOUR_FILTER_MAX_AGE = timedelta(seconds=5)  # also for entries holding colour counts over all rows
 
 
 @dataclass(frozen=True)
 class Entry:
     version: int
     fresh_until: datetime
-    body: bytes
+    body: bytes  # the serialized page (API); empty for a value entry
     etag: str
+    value: object = None  # what a page renders from (the HTML workbench: rows and colour counts)
 
 
 class ListCache:
@@ -49,8 +50,8 @@ class ListCache:
             self.hits += 1
             return entry
 
-    def put(self, key: Hashable, version: int, fresh_until: datetime, body: bytes) -> Entry:
-        entry = Entry(version, fresh_until, body, f'W/"{version}-{hashlib.sha1(body).hexdigest()[:16]}"')
+    def put(self, key: Hashable, version: int, fresh_until: datetime, body: bytes, value: object = None) -> Entry:
+        entry = Entry(version, fresh_until, body, f'W/"{version}-{hashlib.sha1(body).hexdigest()[:16]}"', value)
         with self._lock:
             self._entries[key] = entry
             self._entries.move_to_end(key)

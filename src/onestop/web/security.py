@@ -41,12 +41,17 @@ class SecurityHeaders:
                 await _too_large(send)
                 return
 
+        path: str = scope.get("path", "")
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for key, value in HEADERS.items():
                     if key not in headers:
                         headers[key] = value
+                if "cache-control" not in headers and not path.startswith("/static/"):
+                    # Answers may carry personal data: no shared cache keeps them, unless a route says otherwise.
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

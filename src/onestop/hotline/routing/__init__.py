@@ -5,12 +5,12 @@
     router.predict(["小区楼下烧烤店油烟扰民"])        # → [Prediction(units=(…3 names…), scores=(…))]
     router.save("router.npz"); Router.load("router.npz")
 
-Rows come from anywhere as (text, unit, day): a CSV (``io.read_history``), a message board with replies
+Rows come from anywhere as (text, unit, day): a CSV (``files.read_history``), a message board with replies
 (``evaluate.load_replied_posts``), or later the platform's own dispatch history. No web or database import here.
 """
 
 from onestop.hotline.routing.aliases import UnitNormalizer, merge_aliases, normalize_unit_name
-from onestop.hotline.routing.io import read_history, read_units
+from onestop.hotline.routing.files import read_history, read_units
 from onestop.hotline.routing.model import (
     Example,
     Prediction,

@@ -5,7 +5,8 @@ Real dispatch histories name the same unit many ways: 市公安局 / 某某市�
 
 1. width and punctuation folded (NFKC), spaces and bracketed remarks dropped (``市场监管局（知识产权局）``);
 2. long official forms contracted to one short form (``人民政府办公室`` → ``政府办``, ``住房和城乡建设局`` →
-   ``住建局``); the table is general Chinese administrative usage, nothing about one city;
+   ``住建局``), and offices renamed in the 2018 reform mapped to their successor (``环保局`` → ``生态环境局``);
+   the tables are general Chinese administrative usage, nothing about one city;
 3. the leading place-name chain parsed (``某某市`` ``A3区`` ``洋湖街道`` …) and the deployment's own
    jurisdiction (its **home** places) reduced to the bare level: ``某某市公安局`` → ``市公安局``.
 
@@ -118,22 +119,76 @@ CONTRACTIONS: Mapping[str, str] = {
     "委员会": "委",
     "办公室": "办",
 }
+# Offices renamed or merged in the 2018 institutional reform (机构改革): history written before it names the old
+# office, requests today go to its successor, so both share one key. Applied to the contracted form.
+SUCCESSORS: Mapping[str, str] = {
+    "环保局": "生态环境局",
+    "国土局": "自然资源局",
+    "卫计委": "卫健委",
+    "卫计局": "卫健局",
+    "工商局": "市场监管局",
+    "质监局": "市场监管局",
+    "食药监局": "市场监管局",
+    "安监局": "应急局",
+}
+_SUCCESSOR_RE = re.compile("|".join(re.escape(k) for k in sorted(SUCCESSORS, key=len, reverse=True)))
 _CONTRACTION_RE = re.compile("|".join(re.escape(k) for k in sorted(CONTRACTIONS, key=len, reverse=True)))
 
 # Administrative levels a place name ends with, longest first so 自治州 wins over 州 and 新区 over 区.
-LEVELS = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "经开区", "高新区", "开发区", "新区", "地区",
-          "街道", "省", "市", "州", "盟", "县", "区", "旗", "镇", "乡")
+LEVELS = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "经开区",
+    "高新区",
+    "开发区",
+    "新区",
+    "地区",
+    "街道",
+    "省",
+    "市",
+    "州",
+    "盟",
+    "县",
+    "区",
+    "旗",
+    "镇",
+    "乡",
+)
 # Levels whose dominant place may be the deployment's own jurisdiction (a town is never a deployment).
-HOME_LEVELS = frozenset({"特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "省", "市", "州", "盟",
-                         "县", "区", "旗"})
+HOME_LEVELS = frozenset(
+    {"特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "省", "市", "州", "盟", "县", "区", "旗"}
+)
 # Words that end like a place but are not one (小区, 社区, 城市 …): a parsed place whose name+level is one of
 # these, or whose name holds one of the function characters, is rejected.
-_NOT_PLACES = frozenset({"小区", "社区", "城区", "园区", "景区", "校区", "片区", "辖区", "市区", "郊区", "山区", "库区",
-                         "城市", "都市", "超市", "门市", "集市", "城乡", "农村乡", "地区"})
-_NAME_STOP = frozenset("与及的之或、")
-_PLACE_RE = re.compile(
-    r"(?P<name>[A-Z][0-9]{0,3}|某{1,3}|[\u4e00-\u9fff]{2,5}?)(?P<level>" + "|".join(LEVELS) + ")"
+_NOT_PLACES = frozenset(
+    {
+        "小区",
+        "社区",
+        "城区",
+        "园区",
+        "景区",
+        "校区",
+        "片区",
+        "辖区",
+        "市区",
+        "郊区",
+        "山区",
+        "库区",
+        "城市",
+        "都市",
+        "超市",
+        "门市",
+        "集市",
+        "城乡",
+        "农村乡",
+        "地区",
+    }
 )
+_NAME_STOP = frozenset("与及的之或、")
+_PLACE_RE = re.compile(r"(?P<name>[A-Z][0-9]{0,3}|某{1,3}|[\u4e00-\u9fff]{2,5}?)(?P<level>" + "|".join(LEVELS) + ")")
 _BRACKETS_RE = re.compile(r"[（(【\[〔][^）)】\]〕]*[）)】\]〕]")
 _DROP_RE = re.compile(r"[\s\u3000·•、，,。.;；:：\"'“”‘’《》<>!！?？\-—_/|]+")
 _PARTY_PREFIX = ("中共", "中国共产党")
@@ -156,7 +211,8 @@ def fold(name: str) -> str:
     for prefix in _PARTY_PREFIX:
         if text.startswith(prefix) and len(text) > len(prefix) + 1:
             text = text[len(prefix) :]
-    return _CONTRACTION_RE.sub(lambda m: CONTRACTIONS[m.group(0)], text)
+    text = _CONTRACTION_RE.sub(lambda m: CONTRACTIONS[m.group(0)], text)
+    return _SUCCESSOR_RE.sub(lambda m: SUCCESSORS[m.group(0)], text)
 
 
 def parse(folded: str) -> ParsedName:

@@ -93,7 +93,7 @@ def time_split(
 ) -> TimeSplit:
     """Train on the earliest rows, test on the latest: top-1 and top-3 accuracy, units compared by their
     alias keys (abbreviations folded; places kept)."""
-    ordered = sorted(examples, key=lambda e: (e.day or date.min))
+    ordered = sorted(examples, key=lambda e: e.day or date.min)
     cut = int(len(ordered) * train_fraction)
     train, test = ordered[:cut], ordered[cut:]
     router = fit(train, profiles, config)

@@ -67,15 +67,15 @@ class Prediction:
 
 @dataclass(frozen=True)
 class RouterConfig:
-    c: float = 1.0  # SVM regularisation (larger fits history more closely)
-    prior_weight: float = 0.5  # weight of one duty phrase / keyword / unit name, relative to one request
+    c: float = 2.0  # SVM regularisation (larger fits history more closely)
+    prior_weight: float = 1.0  # weight of one duty phrase / keyword / unit name, relative to one request
     half_life_days: float | None = 730.0  # recency: a request this much older than the newest weighs half
     min_weight: float = 0.25  # the oldest history still weighs at least this much
     min_df: int = 2  # features seen in fewer requests are dropped (duty features are always kept)
     max_features: int = 150_000
     lexicon_min_freq: int = 50  # jieba dictionary words used at least this often are features
     word_weight: float = 1.0  # dictionary-word block relative to the bigram block
-    max_epochs: int = 12
+    max_epochs: int = 6
     tol: float = 0.1
     score_scale: float = 4.0  # softmax temperature turning margins into the scores printed
     seed: int = 0
@@ -217,8 +217,7 @@ def fit(
     preferred = {normalizer.key(p.name.strip()): p.name.strip() for p in profiles}
     keys = sorted(forms, key=lambda k: (-sum(forms[k].values()), k))
     display = {
-        k: preferred.get(k) or sorted(forms[k].items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
-        for k in keys
+        k: preferred.get(k) or sorted(forms[k].items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0] for k in keys
     }
     class_of = {k: i for i, k in enumerate(keys)}
 
@@ -279,4 +278,3 @@ def _recency(day: date | None, newest: date | None, cfg: RouterConfig) -> float:
         return 1.0
     age = (newest - day).days
     return max(cfg.min_weight, math.pow(0.5, age / cfg.half_life_days))
-

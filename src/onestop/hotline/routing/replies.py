@@ -19,16 +19,70 @@ from onestop.hotline.routing.aliases import CONTRACTIONS
 from onestop.hotline.routing.text import government_terms
 
 # Unit bodies named after a kind of office; a mention of one counts only with its place (A3区, 县, 市) before it.
-_NEEDS_PLACE = frozenset({
-    "人民政府办公室", "政府办", "人民政府", "政府", "办", "委", "公安分局", "执法大队", "执法中队", "交警大队",
-    "交警中队", "城管执法大队", "城管执法中队", "街道办", "卫生院", "人民医院", "中医院", "法院", "检察院", "纪委", "监委",
-})
+_NEEDS_PLACE = frozenset(
+    {
+        "人民政府办公室",
+        "政府办",
+        "人民政府",
+        "政府",
+        "办",
+        "委",
+        "公安分局",
+        "执法大队",
+        "执法中队",
+        "交警大队",
+        "交警中队",
+        "城管执法大队",
+        "城管执法中队",
+        "街道办",
+        "卫生院",
+        "人民医院",
+        "中医院",
+        "法院",
+        "检察院",
+        "纪委",
+        "监委",
+    }
+)
 _EXTRA_BODIES = (
-    "人民政府办公室", "政府办", "人民政府", "政府", "公安分局", "公安局", "交警支队", "交警大队", "交警中队",
-    "城管执法大队", "城管执法中队", "执法大队", "执法中队", "国土所", "国土分局", "规划分局", "不动产登记中心",
-    "社保中心", "医保中心", "疾控中心", "政务服务中心", "公积金中心", "住房公积金管理中心", "房屋交易管理中心",
-    "卫生院", "人民医院", "中医院", "消防支队", "消防大队", "供电公司", "自来水公司", "供水公司", "燃气公司",
-    "公交公司", "公交集团", "移动公司", "电信公司", "联通公司",
+    "人民政府办公室",
+    "政府办",
+    "人民政府",
+    "政府",
+    "公安分局",
+    "公安局",
+    "交警支队",
+    "交警大队",
+    "交警中队",
+    "城管执法大队",
+    "城管执法中队",
+    "执法大队",
+    "执法中队",
+    "国土所",
+    "国土分局",
+    "规划分局",
+    "不动产登记中心",
+    "社保中心",
+    "医保中心",
+    "疾控中心",
+    "政务服务中心",
+    "公积金中心",
+    "住房公积金管理中心",
+    "房屋交易管理中心",
+    "卫生院",
+    "人民医院",
+    "中医院",
+    "消防支队",
+    "消防大队",
+    "供电公司",
+    "自来水公司",
+    "供水公司",
+    "燃气公司",
+    "公交公司",
+    "公交集团",
+    "移动公司",
+    "电信公司",
+    "联通公司",
 )
 _SUFFIXES = ("局", "委", "办", "厅", "中心", "支队", "大队", "中队", "分局", "公司", "集团", "院", "所")
 
@@ -43,7 +97,11 @@ def _bodies() -> list[str]:
 
 _PLACE_CODE = r"[A-Z][0-9]{0,2}(?:市|区|县)"
 _BARE = r"(?:省|市|区|县)"
-_LOCAL = r"(?P<local>[\u4e00-\u9fff]{2,4}?)(?:街道办事处|街道|镇人民政府|镇政府|乡人民政府|乡政府|镇|乡|派出所)"
+# What follows a unit that acted on the request (A3区住建局高度重视 …, 经A5区教育局核实 …).
+_ACTING = re.compile(
+    r"^(?:高度重视|立即|迅速|及时|接到|收到|已|对此|组织|会同|调查|核实|经调查|经核实|进行|认真|现|回复|答复|将)"
+)
+_CJK_NAME = re.compile(r"^[\u4e00-\u9fff]+$")
 _NOT_LOCAL_START = tuple("我该本全各每此乡城村县市区镇省对向由经在从将已于到和与及或等原新老您你他她其")
 
 
@@ -61,7 +119,8 @@ class ReplyUnitExtractor:
     def __init__(self) -> None:
         bodies = "|".join(re.escape(b) for b in _bodies())
         self._dept = re.compile(rf"(?<![我该本贵此全各])(?P<place>(?:{_PLACE_CODE})*{_BARE}?)(?P<body>{bodies})")
-        self._local = re.compile(rf"(?:{_PLACE_CODE})*{_LOCAL}")
+        self._local_level = re.compile(r"街道办事处|街道|镇人民政府|镇政府|乡人民政府|乡政府|镇|乡|派出所")
+        self._code_before = re.compile(rf"(?:{_PLACE_CODE})+$")
         self._code = re.compile(_PLACE_CODE)
 
     def mentions(self, reply: str, request: str = "") -> list[Mention]:
@@ -73,13 +132,24 @@ class ReplyUnitExtractor:
             if not m.group("place") and m.group("body") in _NEEDS_PLACE:
                 continue
             found.append(Mention(m.group(0), m.start(), m.end(), local=False))
-        for m in self._local.finditer(text):
-            place = m.group("local")
-            if place.startswith(_NOT_LOCAL_START) or place not in request:
-                continue
-            if any(m.start() < f.end and f.start < m.end() for f in found):
-                continue
-            found.append(Mention(m.group(0), m.start(), m.end(), local=True))
+        for m in self._local_level.finditer(text):
+            start = m.start()
+            for length in (4, 3, 2):
+                place = text[max(0, start - length) : start]
+                if (
+                    len(place) < length
+                    or not _CJK_NAME.match(place)
+                    or place.startswith(_NOT_LOCAL_START)
+                    or place not in request
+                ):
+                    continue
+                begin = start - length
+                code = self._code_before.search(text, 0, begin)
+                if code is not None and code.end() == begin:
+                    begin = code.start()
+                if not any(begin < f.end and f.start < m.end() for f in found):
+                    found.append(Mention(text[begin : m.end()], begin, m.end(), local=True))
+                break
         found.sort(key=lambda x: x.start)
         return found
 
@@ -99,8 +169,7 @@ class ReplyUnitExtractor:
                 score += 4.0  # the signature
             if re.search(r"(?:转|交由|转交|转至|转给|交|由|责成)$", before):
                 score += 3.0
-            if re.search(r"经$", before) or re.match(r"^(?:高度重视|立即|迅速|及时|接到|收到|已|对此|组织|会同|调查|核实|"
-                                                    r"经调查|经核实|进行|认真|现|回复|答复|将)", after):
+            if re.search(r"经$", before) or _ACTING.match(after):
                 score += 2.0
             if re.search(r"(?:向|致电|联系|咨询|拨打|到)$", before):
                 score += 0.5
@@ -114,7 +183,7 @@ class ReplyUnitExtractor:
         name = mention.name
         if self._code.match(name):
             return name
-        codes = self._code.findall(context)
+        codes: list[str] = [m.group(0) for m in self._code.finditer(context)]
         if mention.local:
             lower = [c for c in codes if c.endswith(("区", "县")) or re.match(r"^[A-Z][0-9]", c)]
             return (lower[0] + name) if lower else name

@@ -53,24 +53,20 @@ class Csr:
             n_cols,
         )
 
-    def dot(self, weights: np.ndarray, chunk: int = 2048) -> np.ndarray:
-        """``self @ weights`` for a dense (n_cols × k) matrix, in row chunks to bound memory."""
+    def dot(self, weights: np.ndarray) -> np.ndarray:
+        """``self @ weights`` for a dense (n_cols × k) matrix: per row, the weight rows of its columns gathered
+        and combined by one matrix-vector product (memory stays at one row's worth)."""
         k = weights.shape[1]
         out = np.zeros((self.n_rows, k), dtype=np.float32)
-        for start in range(0, self.n_rows, chunk):
-            stop = min(start + chunk, self.n_rows)
-            s, e = int(self.indptr[start]), int(self.indptr[stop])
-            if s == e:
-                continue
-            products = weights[self.indices[s:e]] * self.data[s:e, None]
-            lengths = np.diff(self.indptr[start : stop + 1])
-            nonempty = lengths > 0
-            starts = (self.indptr[start:stop] - s)[nonempty]
-            out[start:stop][nonempty] = np.add.reduceat(products, starts, axis=0)
+        indptr, indices, data = self.indptr, self.indices, self.data
+        for i in range(self.n_rows):
+            s, e = indptr[i], indptr[i + 1]
+            if s != e:
+                out[i] = data[s:e] @ weights[indices[s:e]]
         return out
 
     def row_sq_norms(self) -> np.ndarray:
-        squares = (self.data.astype(np.float64) ** 2)
+        squares = self.data.astype(np.float64) ** 2
         sums = np.zeros(self.n_rows, dtype=np.float64)
         lengths = np.diff(self.indptr)
         nonempty = lengths > 0

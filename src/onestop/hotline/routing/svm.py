@@ -22,10 +22,11 @@ class LinearModel:
     bias: np.ndarray  # (n_classes,) float32
 
     def decision(self, x: Csr) -> np.ndarray:
-        return x.dot(self.weights) + self.bias
+        out: np.ndarray = x.dot(self.weights) + self.bias
+        return out
 
 
-def train_ovr_svm(
+def train_ovr_svm(  # noqa: PLR0915 -- one tight loop, kept in one piece for speed
     x: Csr,
     y: np.ndarray,
     n_classes: int,
@@ -38,6 +39,8 @@ def train_ovr_svm(
     bias: float = 1.0,
     full_every: int = 4,
     offset: float = -1.0,
+    probe_features: int = 32,
+    probe_classes: int = 16,
 ) -> LinearModel:
     """Fit ``n_classes`` binary L2-regularised squared-hinge SVMs (class k against the rest).
 
@@ -51,6 +54,11 @@ def train_ovr_svm(
     on the margin), then a full epoch follows, then one every ``full_every`` epochs, and one whenever a shrunk
     epoch has converged. Training stops when a full epoch finds no projected gradient above ``tol``
     (LIBLINEAR's criterion) or after ``max_epochs``; the last epoch is always full.
+
+    With many classes a full epoch is the cost that matters (every example × every class). Where there are more
+    than ``probe_classes`` classes, a full epoch first *probes*: it scores every class on the example's
+    ``probe_features`` heaviest features only, and visits exactly the ``probe_classes`` best of them (besides
+    those already in play); the hard negatives it may miss are few and light.
     """
     n = x.n_rows
     weights = np.zeros((x.n_cols, n_classes), dtype=np.float32)
@@ -75,7 +83,14 @@ def train_ovr_svm(
         for i in rng.permutation(n):
             idx, val = rows[i]
             label = labels[i]
-            if full:
+            if full and n_classes > probe_classes:
+                heavy = np.argpartition(-val, probe_features)[:probe_features] if len(val) > probe_features else None
+                probe_idx, probe_val = (idx, val) if heavy is None else (idx[heavy], val[heavy])
+                approx = probe_val @ weights[probe_idx] + b
+                best = np.argpartition(-approx, probe_classes)[:probe_classes]
+                cls = np.union1d(np.union1d(best, active[i]), np.flatnonzero(alpha[i] > 0.0))
+                wi = weights[np.ix_(idx, cls)]
+            elif full:
                 cls = all_classes
                 wi = weights[idx]
             else:
@@ -98,7 +113,7 @@ def train_ovr_svm(
             changed = np.flatnonzero(delta)
             if changed.size == 0:
                 continue
-            if full:
+            if full and cls is all_classes:
                 cols = cls[changed]
                 weights[np.ix_(idx, cols)] += np.outer(val, delta[changed])
                 b[cols] += delta[changed] * bias

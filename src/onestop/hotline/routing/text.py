@@ -56,8 +56,8 @@ def _read_resource(name: str) -> str:
 
 
 def _lines(text: str) -> Iterable[str]:
-    for line in text.splitlines():
-        line = line.strip()
+    for raw in text.splitlines():
+        line = raw.strip()
         if line and not line.startswith("#"):
             yield line
 
@@ -212,10 +212,60 @@ class Vectorizer:
         return vectorizer, vectorizer._rows(analyses)
 
     def transform(self, texts: Sequence[str]) -> Csr:
+        """Rows for new texts (the prediction path: the grams of a batch are counted by numpy, not Counters)."""
         index = self._index
         if index is None:
             index = self._index = WordIndex(self.words)
-        return self._rows([analyze(text, index) for text in texts])
+        words, longer = index.words, index.longer
+        bigram_get, word_get = self.bigrams.get, self.words.get
+        bigram_ids: list[int] = []
+        bigram_lengths: list[int] = []
+        word_ids: list[int] = []
+        word_lengths: list[int] = []
+        for text in texts:
+            s = joined(text)
+            pairs = [s[i : i + 2] for i in range(len(s) - 1)]
+            ids = [bigram_get(p, -1) for p in pairs]
+            bigram_ids += ids
+            bigram_lengths.append(len(ids))
+            found = [w for w in pairs if w in words]
+            for i in [i for i, p in enumerate(pairs) if p in longer]:
+                for length in longer[pairs[i]]:
+                    w = s[i : i + length]
+                    if w in words:
+                        found.append(w)
+            word_ids += [word_get(w, -1) for w in found]
+            word_lengths.append(len(found))
+        n = len(texts)
+        docs: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        vals: list[np.ndarray] = []
+        for ids_list, lengths, weight in (
+            (bigram_ids, bigram_lengths, 1.0),
+            (word_ids, word_lengths, self.word_weight),
+        ):
+            ids_arr = np.asarray(ids_list, dtype=np.int64)
+            doc_arr = np.repeat(np.arange(n, dtype=np.int64), lengths)
+            known = ids_arr >= 0
+            keys, counts = np.unique(doc_arr[known] * self.n_features + ids_arr[known], return_counts=True)
+            doc = keys // self.n_features
+            col = keys % self.n_features
+            val = (1.0 + np.log(counts.astype(np.float32))) * self.idf[col]
+            norms = np.sqrt(np.bincount(doc, weights=val.astype(np.float64) ** 2, minlength=n))
+            scale = np.where(norms > 0, weight / np.maximum(norms, 1e-30), 0.0)
+            docs.append(doc)
+            cols.append(col)
+            vals.append((val * scale[doc]).astype(np.float32))
+        doc = np.concatenate(docs)
+        order = np.argsort(doc, kind="stable")
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(doc, minlength=n), out=indptr[1:])
+        return Csr(
+            indptr,
+            np.concatenate(cols)[order].astype(np.int32),
+            np.concatenate(vals)[order],
+            self.n_features,
+        )
 
     def _rows(self, analyses: Sequence[tuple[Counter[str], Counter[str]]]) -> Csr:
         """TF-IDF rows (sublinear tf), each block (bigrams, words) L2-normalised, words scaled by word_weight."""

@@ -13,7 +13,7 @@ from onestop.access import access_units_in_scope, access_workbench
 from onestop.cases.kinds import all_kinds
 from onestop.db.engine import read
 from onestop.org.users import Actor
-from onestop.web import reads
+from onestop.web import listcache, reads
 from onestop.web.deps import PrincipalDep
 from onestop.web.pages.common import BadValue, StateDep, opt_date, opt_int, opt_text, page_actor
 from onestop.web.present import CLOCK_COLOURS, local
@@ -77,6 +77,27 @@ def _staff(principal: PrincipalDep) -> Actor:
     return actor
 
 
+def _page_data(web: WebState, actor: Actor, filters: reads.CaseFilters) -> tuple[reads.CasePage, dict[str, int]]:
+    """Rows and colour counts, from the list cache while no case changed (``onestop.web.listcache``)."""
+    tree = web.units.get()
+    now = web.rt.now()
+    key = ("page", actor.user_id, actor.roles, actor.unit_id, web.units.generation, filters)
+    entry = web.lists.get(key, reads.data_version_now(web.rt.engine), now)
+    if entry is None:
+        with read(web.rt.engine) as conn:
+            version = reads.data_version(conn)
+            result = reads.list_cases(conn, actor, tree, filters, now)
+            counts = reads.colour_counts(conn, actor, tree, filters, now)
+        # The counts cover every row, any of which may turn colour: the short life, whatever the page shows.
+        fresh_until = now + listcache.COLOUR_FILTER_MAX_AGE
+        if result.turns_at is not None:
+            fresh_until = min(fresh_until, result.turns_at)
+        entry = web.lists.put(key, version, fresh_until, b"", (result, counts))
+    value = entry.value
+    assert isinstance(value, tuple)
+    return value[0], value[1]
+
+
 @router.get("/workbench")
 def workbench(
     *,
@@ -107,11 +128,9 @@ def workbench(
         page=page,
     )
     web: WebState = state
+    result, counts = _page_data(web, actor, filters)
     tree = web.units.get()
     now = web.rt.now()
-    with read(web.rt.engine) as conn:
-        result = reads.list_cases(conn, actor, tree, filters, now)
-        counts = reads.colour_counts(conn, actor, tree, filters, now)
     query = {k: v for k, v in request.query_params.items() if k != "page"}
     return render(
         request,

@@ -49,9 +49,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["region_id"], ["units.id"], name=op.f("fk_evaluation_entries_region_id_units")),
         sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_evaluation_entries_unit_id_units")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_entries")),
-        sa.UniqueConstraint(
-            "region_id", "period", "indicator", name="uq_evaluation_entries_region_period_indicator"
-        ),
+        sa.UniqueConstraint("region_id", "period", "indicator", name="uq_evaluation_entries_region_period_indicator"),
     )
     with op.batch_alter_table("evaluation_entries", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_evaluation_entries_period"), ["period"], unique=False)

@@ -9,8 +9,15 @@ from pathlib import Path
 
 from onestop.hotline.routing.model import Example, RoutingError, UnitProfile
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M",
-                 "%Y%m%d")
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M",
+    "%Y%m%d",
+)
 
 
 def parse_day(text: str) -> date | None:
@@ -41,7 +48,8 @@ def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str
             columns = [c.strip() for c in (reader.fieldnames or [])]
             missing = [c for c in required if c not in columns]
             if missing:
-                raise RoutingError(f"{path.name} 缺少列: {', '.join(missing)} (需要 {', '.join(required)})", field="file")
+                message = f"{path.name} 缺少列: {', '.join(missing)} (需要 {', '.join(required)})"
+                raise RoutingError(message, field="file")
             for line, row in enumerate(reader, start=2):
                 yield line, {(k or "").strip(): (v or "") for k, v in row.items()}
         except UnicodeDecodeError as exc:

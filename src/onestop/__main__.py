@@ -1,0 +1,5 @@
+"""`python -m onestop` is the `onestop` command."""
+
+from onestop.cli import main
+
+main()
