@@ -7,7 +7,7 @@ it is terminal. Limits follow 行政许可法: 20 working days (§42), +10 with 
 
 from __future__ import annotations
 
-from onestop.cases.kinds import ActionSpec, CaseKind, ClockMode, ClockPolicy, StateSpec, register_kind
+from onestop.cases.kinds import ActionSpec, CaseKind, ClockMode, ClockPolicy, StateSpec, action, register_kind
 from onestop.worktime import Limit
 
 RUN, PAUSE, STOP, IDLE = ClockMode.RUNNING, ClockMode.PAUSED, ClockMode.STOPPED, ClockMode.NOT_STARTED
@@ -21,27 +21,7 @@ def _actions(*specs: ActionSpec) -> dict[str, ActionSpec]:
     return {a.code: a for a in specs}
 
 
-def _a(
-    code: str,
-    label: str,
-    from_states: set[str],
-    to_state: str | None,
-    roles: set[str],
-    *,
-    required: tuple[str, ...] = (),
-    extends: bool = False,
-    system_only: bool = False,
-) -> ActionSpec:
-    return ActionSpec(
-        code,
-        label,
-        frozenset(from_states),
-        to_state,
-        frozenset(roles),
-        required=required,
-        extends=extends,
-        system_only=system_only,
-    )
+_a = action
 
 
 GENERIC_APPLICATION = register_kind(

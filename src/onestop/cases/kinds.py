@@ -7,7 +7,7 @@ citizen who presses the button.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -52,6 +52,32 @@ class ActionSpec:
     system_only: bool = False
     # Chinese labels of data fields, used in MissingData messages; falls back to FIELD_LABELS.
     field_labels: Mapping[str, str] = field(default_factory=dict)
+
+
+def action(
+    code: str,
+    label: str,
+    from_states: Iterable[str],
+    to_state: str | None,
+    roles: Iterable[str],
+    *,
+    required: tuple[str, ...] = (),
+    extends: bool = False,
+    system_only: bool = False,
+    field_labels: Mapping[str, str] | None = None,
+) -> ActionSpec:
+    """An `ActionSpec` from plain collections: what kind declarations in every module are written with."""
+    return ActionSpec(
+        code,
+        label,
+        frozenset(from_states),
+        to_state,
+        frozenset(roles),
+        required=required,
+        extends=extends,
+        system_only=system_only,
+        field_labels=dict(field_labels or {}),
+    )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ Roles: units' staff (承办员, ``handler``) report, contribute and ask to close
 
 from __future__ import annotations
 
-from onestop.cases.kinds import ActionSpec, CaseKind, ClockMode, ClockPolicy, StateSpec, register_kind
+from functools import partial
+
+from onestop.cases.kinds import CaseKind, ClockMode, ClockPolicy, StateSpec, action, register_kind
 from onestop.worktime import Limit
 
 RUN, PAUSE, STOP = ClockMode.RUNNING, ClockMode.PAUSED, ClockMode.STOPPED
@@ -28,26 +30,7 @@ _LABELS = {
 }
 
 
-def _a(
-    code: str,
-    label: str,
-    from_states: set[str],
-    to_state: str | None,
-    roles: set[str],
-    *,
-    required: tuple[str, ...] = (),
-    system_only: bool = False,
-) -> ActionSpec:
-    return ActionSpec(
-        code,
-        label,
-        frozenset(from_states),
-        to_state,
-        frozenset(roles),
-        required=required,
-        system_only=system_only,
-        field_labels=_LABELS,
-    )
+_a = partial(action, field_labels=_LABELS)
 
 
 LEDGER_TASK = register_kind(
