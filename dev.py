@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """One entry point for the two quick-start commands.
 
-    python3 dev.py demo   # make .venv, install onestop, build the demo county, serve it on 127.0.0.1:8000
-    python3 dev.py test   # make .venv, install onestop with test extras, run ruff, mypy and the whole test suite
-                          # (set ONESTOP_TEST_POSTGRES_URL to run it on PostgreSQL too, as CI does)
+    ./dev.py demo   # make .venv, install onestop, build the demo county, serve it on 127.0.0.1:8000
+    ./dev.py test   # make .venv, install onestop with test extras, run ruff, mypy and the whole test suite
+                    # (set ONESTOP_TEST_POSTGRES_URL to run it on PostgreSQL too, as CI does)
 
 Only the standard library is used here, so it runs on any fresh Python 3.11+.
 Extra arguments after the command are passed on (to `onestop demo` or to pytest).
