@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from onestop.access import access_units_in_scope, access_workbench
@@ -25,19 +26,40 @@ EXPORT_LIMIT = 5000
 Text = Annotated[str | None, Query(max_length=200)]
 
 
-def _filters(
+@dataclass(frozen=True)
+class FilterQuery:
+    """The workbench's filter parameters as they arrive in the query string, shared by the page and the CSV."""
+
+    kind: str | None
+    state: str | None
+    unit_id: str | None
+    colour: str | None
+    due_after: str | None
+    due_before: str | None
+    q: str | None
+    scope: str | None
+
+
+def _filter_query(
     *,
-    actor: Actor,
-    kind: str | None,
-    state: str | None,
-    unit_id: str | None,
-    colour: str | None,
-    due_after: str | None,
-    due_before: str | None,
-    q: str | None,
-    scope: str | None,
-    page: str | None,
-) -> reads.CaseFilters:
+    kind: Text = None,
+    case_state: Annotated[str | None, Query(alias="state", max_length=200)] = None,
+    unit_id: Text = None,
+    colour: Text = None,
+    due_after: Text = None,
+    due_before: Text = None,
+    q: Text = None,
+    scope: Text = None,
+) -> FilterQuery:
+    return FilterQuery(kind, case_state, unit_id, colour, due_after, due_before, q, scope)
+
+
+FilterQueryDep = Annotated[FilterQuery, Depends(_filter_query)]
+
+
+def _filters(*, actor: Actor, query: FilterQuery, page: str | None) -> reads.CaseFilters:
+    kind, state, unit_id, colour = query.kind, query.state, query.unit_id, query.colour
+    due_after, due_before, q, scope = query.due_after, query.due_before, query.q, query.scope
     kinds = {k.code: k for k in all_kinds()}
     kind_code = opt_text(kind, "kind", "办件类型", 64)
     if kind_code is not None and kind_code not in kinds:
@@ -104,34 +126,16 @@ def workbench(
     request: Request,
     principal: PrincipalDep,
     state: StateDep,
-    kind: Text = None,
-    case_state: Annotated[str | None, Query(alias="state", max_length=200)] = None,
-    unit_id: Text = None,
-    colour: Text = None,
-    due_after: Text = None,
-    due_before: Text = None,
-    q: Text = None,
-    scope: Text = None,
+    query: FilterQueryDep,
     page: Text = None,
 ) -> Response:
     actor = _staff(principal)
-    filters = _filters(
-        actor=actor,
-        kind=kind,
-        state=case_state,
-        unit_id=unit_id,
-        colour=colour,
-        due_after=due_after,
-        due_before=due_before,
-        q=q,
-        scope=scope,
-        page=page,
-    )
+    filters = _filters(actor=actor, query=query, page=page)
     web: WebState = state
     result, counts = _page_data(web, actor, filters)
     tree = web.units.get()
     now = web.rt.now()
-    query = {k: v for k, v in request.query_params.items() if k != "page"}
+    paging_query = {k: v for k, v in request.query_params.items() if k != "page"}
     return render(
         request,
         "workbench.html",
@@ -143,7 +147,7 @@ def workbench(
             "kinds": all_kinds(),
             "states": _state_choices(filters.kind),
             "units": access_units_in_scope(actor, tree),
-            "query": query,
+            "query": paging_query,
             "now": now,
         },
     )
@@ -154,29 +158,11 @@ def export(
     *,
     principal: PrincipalDep,
     state: StateDep,
-    kind: Text = None,
-    case_state: Annotated[str | None, Query(alias="state", max_length=200)] = None,
-    unit_id: Text = None,
-    colour: Text = None,
-    due_after: Text = None,
-    due_before: Text = None,
-    q: Text = None,
-    scope: Text = None,
+    query: FilterQueryDep,
 ) -> Response:
     """The filtered list as CSV for Excel (UTF-8 with BOM); ID and phone numbers masked."""
     actor = _staff(principal)
-    filters = _filters(
-        actor=actor,
-        kind=kind,
-        state=case_state,
-        unit_id=unit_id,
-        colour=colour,
-        due_after=due_after,
-        due_before=due_before,
-        q=q,
-        scope=scope,
-        page=None,
-    )
+    filters = _filters(actor=actor, query=query, page=None)
     from dataclasses import replace
 
     web: WebState = state
