@@ -280,3 +280,13 @@ evaluation_entries = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("region_id", "period", "indicator", name="uq_evaluation_entries_region_period_indicator"),
 )
+
+# -- 一窗受理: catalogue versions, applications and materials (issue 4; migration 0006) -------------------------
+
+# -- 电子证照: certificates and signing keys (issue 4; migration 0007) --------------------------------------------
+
+# -- 好差评: ratings (issue 6; migration 0008) ----------------------------------------------------------------------
+
+# -- 效能监察: supervision rules, orders, scorecards (issue 6; migration 0009) ---------------------------------------
+
+# -- 12345: hotline requests, knowledge base, Open311 (issue 5; migration 0010) -----------------------------------

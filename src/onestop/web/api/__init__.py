@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from onestop.web.api import admin, cases, me, public
+from onestop.web.api import admin, cases, certs, evaluation, hotline, ledger, me, oversight, public, ratings, window
 from onestop.web.errors import ERROR_RESPONSES
 
 PREFIX = "/api/v1"
@@ -12,6 +12,6 @@ PREFIX = "/api/v1"
 
 def router() -> APIRouter:
     api = APIRouter(prefix=PREFIX, responses=ERROR_RESPONSES)
-    for module in (me, cases, public, admin):
+    for module in (me, cases, public, admin, window, certs, ratings, oversight, hotline, ledger, evaluation):
         api.include_router(module.router)
     return api

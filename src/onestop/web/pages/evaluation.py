@@ -1,0 +1,7 @@
+"""Pages of the evaluation module."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
