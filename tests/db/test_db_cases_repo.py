@@ -174,3 +174,15 @@ def test_driver_errors_come_out_as_sqlalchemy_errors(db: Engine) -> None:
         repo.insert_case(conn, case, [event], WT)  # the number is taken
     with read(db) as conn:  # the connection is usable again
         assert repo.load_case(conn, "SP1").number == "SP1"
+
+
+def test_a_failed_batch_of_events_comes_out_as_a_sqlalchemy_error(db: Engine) -> None:
+    """Many events go in one statement (COPY on PostgreSQL); a clash in it still names the constraint."""
+    case, event = _opened("SP1")
+    with write(db) as conn:
+        ours = repo.insert_case(conn, case, [event], WT)
+    assert ours.id is not None
+    with pytest.raises(sa.exc.IntegrityError), write(db) as conn:
+        repo.insert_events_many(conn, [(ours.id, event), (ours.id, event)])  # seq 1 is taken
+    with read(db) as conn:
+        assert len(repo.load_events(conn, repo.load_case(conn, "SP1"))) == 1
