@@ -119,6 +119,12 @@ def postgres_url() -> Iterator[str]:
     drop_postgres_database(server, name)
 
 
+@pytest.fixture(autouse=True)
+def _certificate_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signing keys of certificates issued in a test go to its own folder, never to the checkout's var/keys."""
+    monkeypatch.setenv("ONESTOP_CERT_KEY_DIR", str(tmp_path / "keys"))
+
+
 @pytest.fixture
 def shared_data() -> Path:
     require(SHARED_DATA.is_dir(), f"shared data not found at {SHARED_DATA}")

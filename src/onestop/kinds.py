@@ -8,6 +8,10 @@ each remembering a list of its own.
 from __future__ import annotations
 
 from onestop.cases import generic
+from onestop.hotline import kinds as hotline
 from onestop.ledger import kinds as ledger
+from onestop.oversight import kinds as oversight
+from onestop.ratings import kinds as ratings
+from onestop.window import kinds as window
 
-MODULES = (generic, ledger)
+MODULES = (generic, hotline, ledger, oversight, ratings, window)

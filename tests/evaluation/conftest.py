@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from onestop.actions.org import create_units, create_user
 from onestop.actions.runtime import Runtime
+from onestop.evaluation.sources import ROLES, kinds_configured
 from onestop.org.roles import Role
 from onestop.org.units import Unit, UnitKind
 from onestop.org.users import Actor, User
@@ -20,6 +22,23 @@ from tests.conftest import SHARED_DATA, TravelClock, require
 
 START = datetime(2026, 9, 14, 9, 0, tzinfo=TZ)
 DB_CSV = "doing-business-2020/DBJoint_starting_a_business_all_economies.csv"
+# Source roles pointed at kinds nobody registers: the window, hotline and ratings measures are unavailable.
+ABSENT = {role: f"not_installed_{role}" for role in ROLES}
+GENERIC = {
+    "application": "generic_application",
+    "approval": "generic_approval",
+    "hotline": "generic_application",
+    "rectification": "generic_approval",
+}
+
+
+@pytest.fixture(autouse=True)
+def platform_kinds_absent() -> Iterator[None]:
+    """The tests of generic measures and entries assume the window, hotline and ratings modules are absent;
+    those modules land in parallel, so the assumption is pinned here rather than left to what is installed.
+    Tests of the platform measures point the roles at generic kinds themselves (``GENERIC``)."""
+    with kinds_configured(ABSENT):
+        yield
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "onestop" / "evaluation"
 FORBIDDEN = ("sqlalchemy", "alembic", "psycopg", "fastapi", "starlette", "uvicorn", "typer", "jinja2")
-DATABASE_SIDE = {"computed.py", "generic_measures.py", "store.py", "evaluate.py"}
+DATABASE_SIDE = {"computed.py", "generic_measures.py", "platform_measures.py", "store.py", "evaluate.py"}
 PURE_MAY_IMPORT = ("onestop.evaluation", "onestop.org", "onestop.worktime", "onestop.choices", "onestop.errors")
 
 

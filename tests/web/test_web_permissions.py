@@ -404,7 +404,9 @@ def test_the_matrix_covers_every_route(app: FastAPI) -> None:
     routes = _routes()
     schema = app.openapi()["paths"]
     documented = {(method.upper(), path) for path, ops in schema.items() for method in ops}
-    assert documented == {r for r in routes if r[1].startswith("/api/") or r[1] == "/healthz"}
+    # The shell's API is documented; the modules' routes are documented too, and each module's roles are checked
+    # in its own tests (strangers on every route: test_web_module_routes.py).
+    assert {r for r in routes if r[1].startswith("/api/") or r[1] == "/healthz"} <= documented
     covered = {(e.method, e.route) for e in ENDPOINTS}
     assert routes - covered - UNCOVERED == set()
     assert covered - routes == set()

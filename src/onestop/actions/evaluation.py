@@ -7,6 +7,7 @@ Each write is one transaction with an optimistic version check; the rules are in
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -18,16 +19,19 @@ from onestop.db.engine import read, write
 from onestop.db.org_repo import load_unit_tree
 from onestop.db.tables import evaluation_entries
 from onestop.evaluation import entries as rules
-from onestop.evaluation.access import access_enter, access_review
+from onestop.evaluation.access import access_enter, access_review, can_enter, can_review, can_view
 from onestop.evaluation.computed import get_measure
 from onestop.evaluation.entries import Entry
-from onestop.evaluation.errors import EntryConflict, InvalidEntry
+from onestop.evaluation.errors import EntryConflict, InvalidEntry, TreeYearUnknown
 from onestop.evaluation.evaluate import Evaluation, evaluate
 from onestop.evaluation.periods import Period
 from onestop.evaluation.regions import Region, evaluated_regions
-from onestop.evaluation.store import entry_values, find_entry, load_entry
+from onestop.evaluation.reports import ReportData
+from onestop.evaluation.scoring import Scorecard
+from onestop.evaluation.store import entry_values, find_entry, list_entries, load_entry
 from onestop.evaluation.tree import Component, Source, load_tree
-from onestop.org.units import UnitKind
+from onestop.org.roles import Role
+from onestop.org.units import Unit, UnitKind
 from onestop.org.users import Actor
 
 
@@ -210,3 +214,71 @@ def evaluate_period(
         return evaluate(
             conn, period=parsed, regions=regions, wt=wt, tree_path=tree_path, with_cases=with_cases, bottom=bottom
         )
+
+
+# -- reads for the pages -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a viewer's evaluation starts: the region above their unit (all roots for an administrator)."""
+
+    root: Unit | None
+    regions: list[Region]  # the compared (leaf) regions below the root that the viewer may see
+
+
+def viewer_scope(rt: Runtime, actor: Actor, root_id: int | None = None) -> Scope:
+    with read(rt.engine) as conn:
+        units = load_unit_tree(conn)
+    if root_id is None and actor.unit_id is not None and actor.unit_id in units:
+        regions_above = [u for u in units.path(actor.unit_id) if u.kind is UnitKind.REGION]
+        # A supervisor compares the counties of their region; unit staff see their own region.
+        root_id = regions_above[0].id if actor.has_role(Role.SUPERVISOR) and regions_above else None
+        if root_id is None and regions_above:
+            root_id = regions_above[-1].id
+    root = units.get(root_id) if root_id is not None else None
+    if root is not None and root.kind is not UnitKind.REGION:
+        raise InvalidEntry(f"“{root.name}”不是行政区", field="root")
+    found = [r for r in evaluated_regions(units, root_id) if can_view(actor, units, r.id)]
+    return Scope(root, found)
+
+
+def region_entries(rt: Runtime, actor: Actor, region_id: int, period: str) -> list[Entry]:
+    """The entered values of one region and period, for those who enter or review them."""
+    parsed = Period.parse(period)
+    with read(rt.engine) as conn:
+        units = load_unit_tree(conn)
+        if not (can_enter(actor, units, region_id) or can_review(actor, units, region_id)):
+            access_enter(actor, units, region_id)
+        return list_entries(conn, period=parsed.code, region_ids=[region_id])
+
+
+def report_data(
+    rt: Runtime,
+    evaluation: Evaluation,
+    *,
+    title: str,
+    root_id: int | None = None,
+    tree_path: Path | None = None,
+) -> ReportData:
+    """The report of an evaluation with the previous period's overall scores beside it (when configured)."""
+    previous: list[Scorecard] = []
+    try:
+        previous = evaluate_period(
+            rt, evaluation.period.previous(), regions=[r.region for r in evaluation.results], tree_path=tree_path
+        ).cards
+    except TreeYearUnknown:
+        previous = []  # no tree for the previous year: nothing to compare with
+    notes = []
+    if evaluation.unavailable:
+        notes.append("以下计算方法尚未接入，相应指标采用审核通过的填报值：" + "、".join(evaluation.unavailable))
+    return ReportData(
+        title=title,
+        period=evaluation.period,
+        tree=evaluation.tree,
+        cards=evaluation.cards,
+        ranking=evaluation.ranking,
+        generated_at=rt.now(),
+        previous=previous,
+        notes=notes,
+    )

@@ -17,8 +17,8 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -42,6 +42,7 @@ from onestop.ledger.matching import COLLECTIVE, UnitMatch, UnitMatcher
 from onestop.ledger.model import LedgerRow, Plan, Task
 from onestop.ledger.unitnames import normalise_units
 from onestop.org.roles import Role
+from onestop.org.scope import unit_scope
 from onestop.org.users import Actor
 from onestop.worktime import TZ, CalendarYearUnknown, WorkingTime
 
@@ -327,9 +328,7 @@ def import_plan(
         review = _review(conn, plan, {}, supervisor_id)
         if not review.ready:
             names = "、".join(dict.fromkeys(m.name for t in review.without_owner for m in t.leads)) or "（无）"
-            raise UnmatchedUnits(
-                f"以下牵头单位未能对应到本系统的单位，请先指定（--map 名称=单位代码）：{names}", field="map"
-            )
+            raise UnmatchedUnits(f"以下牵头单位未能对应到本系统的单位，请先为其指定对应单位：{names}", field="map")
         ledger_id = conn.execute(
             sa.insert(ledgers)
             .values(
@@ -393,10 +392,18 @@ def import_plan(
 
 
 def dispatch_reports(
-    rt: Runtime, actor: Actor | None = None, *, month: str | None = None, ledger_id: int | None = None
+    rt: Runtime,
+    actor: Actor | None = None,
+    *,
+    month: str | None = None,
+    ledger_id: int | None = None,
+    now: datetime | None = None,
 ) -> list[str]:
     """Opens the month's report under every open ongoing task that has none yet; returns the report numbers."""
     actor = actor or Actor.system()
+    if now is not None:
+        at = now
+        rt = replace(rt, now=lambda: at)  # every write below stamps the tick's instant, not the wall clock
     wt, now = rt.working_time(), rt.now()
     with read(rt.engine) as conn:
         query = (
@@ -425,11 +432,68 @@ def dispatch_reports(
             perform(rt, number, "schedule_report", actor, {"month": wanted}, children=[child], guard=guard)
         except _AlreadyScheduled:
             continue
+        except CalendarYearUnknown:
+            # The task's own clock reaches a year with no holiday notice yet: its alarm cannot be computed, so
+            # the report waits for the calendar (never a guess); the other tasks are dispatched meanwhile.
+            continue
         with read(rt.engine) as conn:
             for c in repo.load_children(conn, task.id or 0):
                 if c.kind == REPORT and c.payload.get("month") == wanted:
                     opened.append(c.number)
     return opened
+
+
+def on_tick(rt: Runtime, now: datetime) -> int:
+    """月调度 from the tick: opens each ledger's monthly reports once per month; returns how many it opened.
+
+    The month whose report is next due (``current_month``) turns over the day after a ledger's reporting day,
+    so the next month's report opens then and every unit has a whole month until it is due. A tick finds
+    out cheaply whether any ledger still lacks that month's reports (one grouped count per ledger, no write);
+    only then does it call ``dispatch_reports``, whose per-task guard keeps a second tick, or a second worker,
+    from opening a report twice.
+    """
+    with read(rt.engine) as conn:
+        pending = _ledgers_to_dispatch(conn, now)
+    opened = 0
+    for ledger_id, month in pending:
+        opened += len(dispatch_reports(rt, ledger_id=ledger_id, month=month, now=now))
+    return opened
+
+
+def _ledgers_to_dispatch(conn: Connection, now: datetime) -> list[tuple[int, str]]:
+    open_tasks = (
+        sa.select(ledger_tasks.c.ledger_id, sa.func.count().label("n"))
+        .select_from(ledger_tasks.join(cases, cases.c.id == ledger_tasks.c.case_id))
+        .where(ledger_tasks.c.ongoing.is_(True), cases.c.state.in_(OPEN_STATES))
+        .group_by(ledger_tasks.c.ledger_id)
+    )
+    counts = {int(ledger): int(n) for ledger, n in conn.execute(open_tasks)}
+    if not counts:
+        return []
+    days = {
+        int(i): int(d)
+        for i, d in conn.execute(sa.select(ledgers.c.id, ledgers.c.report_day).where(ledgers.c.id.in_(sorted(counts))))
+    }
+    task = cases.alias("task")
+    out: list[tuple[int, str]] = []
+    for ledger_id, open_count in sorted(counts.items()):
+        month = current_month(now, int(days[ledger_id]))
+        scheduled = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(
+                ledger_tasks.join(task, task.c.id == ledger_tasks.c.case_id).join(cases, cases.c.parent_id == task.c.id)
+            )
+            .where(
+                ledger_tasks.c.ledger_id == ledger_id,
+                ledger_tasks.c.ongoing.is_(True),
+                task.c.state.in_(OPEN_STATES),
+                cases.c.kind == REPORT,
+                cases.c.payload["month"].as_string() == month,
+            )
+        ).scalar_one()
+        if scheduled < open_count:
+            out.append((ledger_id, month))
+    return out
 
 
 # -- units' actions ----------------------------------------------------------------------------------------------
@@ -480,6 +544,51 @@ def access_task_supervisor(conn: Connection, case: Case, actor: Actor) -> None:
     supervisor_unit = _supervisor_unit(conn, case)
     if supervisor_unit is not None and actor.unit_id != supervisor_unit:
         raise ActionNotAllowed("只有本台账的督办单位可以审核任务", field="unit")
+
+
+def may_view_task(conn: Connection, case: Case, actor: Actor) -> bool:
+    return task_viewer(conn, actor)(case)
+
+
+def task_viewer(conn: Connection, actor: Actor) -> Callable[[Case], bool]:
+    """Who sees a task: admins; the 营商办 that follows its ledger, or a supervisor whose region holds it; the
+    staff of its lead and co-units. One unit-tree read serves every task of a table."""
+    if actor.has_role(Role.ADMIN, Role.SYSTEM):
+        return lambda case: True
+    unit_id = actor.unit_id
+    if unit_id is None:
+        return lambda case: False
+    scope: frozenset[int] = frozenset()
+    supervised: set[int] = set()
+    if actor.has_role(Role.SUPERVISOR):
+        scope = unit_scope(actor, org_repo.load_unit_tree(conn))
+        supervised = {
+            int(i)
+            for i in conn.execute(sa.select(ledgers.c.id).where(ledgers.c.supervisor_unit_id == unit_id)).scalars()
+        }
+
+    def sees(case: Case) -> bool:
+        if unit_id == case.unit_id or unit_id in _unit_ids(case, "lead_unit_ids") + _unit_ids(case, "co_unit_ids"):
+            return True
+        return case.payload.get("ledger_id") in supervised or (case.unit_id is not None and case.unit_id in scope)
+
+    return sees
+
+
+def access_task_view(conn: Connection, case: Case, actor: Actor) -> None:
+    """A task the actor may not see does not exist for them (404, never 403)."""
+    if not may_view_task(conn, case, actor):
+        raise NotFound(f"任务 {case.number} 不存在或您无权查看", field="number")
+
+
+def may_import(actor: Actor) -> bool:
+    return actor.has_role(Role.SUPERVISOR, Role.ADMIN)
+
+
+def access_import(actor: Actor) -> None:
+    """Importing a plan (and mapping unit names for everyone) is the 营商办's or an administrator's work."""
+    if not may_import(actor):
+        raise ActionNotAllowed("只有督查员（营商办）或管理员可以导入工作方案", field="role")
 
 
 def _act(  # noqa: PLR0917  (positional like engine.decide, which it wraps)
@@ -718,9 +827,12 @@ def ledger_rows(
     unit_id: int | None = None,
     state: str | None = None,
     overdue: bool | None = None,
+    viewer: Actor | None = None,
 ) -> list[LedgerRow]:
-    """The ledger as a table (序号 order), filtered by the unit that leads or co-operates, state, overdue."""
+    """The ledger as a table (序号 order), filtered by the unit that leads or co-operates, state, overdue;
+    with ``viewer``, only the tasks that person may see (``task_viewer``)."""
     with read(rt.engine) as conn:
+        sees = task_viewer(conn, viewer) if viewer is not None else None
         query = (
             sa.select(ledger_tasks.c.seq, cases)
             .join(cases, cases.c.id == ledger_tasks.c.case_id)
@@ -741,6 +853,8 @@ def ledger_rows(
         leads = _unit_ids(case, "lead_unit_ids")
         cos = _unit_ids(case, "co_unit_ids")
         if unit_id is not None and unit_id != case.unit_id and unit_id not in leads + cos:
+            continue
+        if sees is not None and not sees(case):
             continue
         out.append(_row(row["seq"], case, payload, names, reports.get(case.id or 0, [])))
     return out
@@ -806,6 +920,153 @@ def task_reports(rt: Runtime, number: str) -> list[TaskReport]:
 
 
 @dataclass(frozen=True)
+class TaskDetail:
+    """A task as its page shows it: the case, its monthly reports, its history and what the viewer may do."""
+
+    case: Case
+    ledger: Ledger
+    owner: str
+    reports: list[Case]
+    history: list[TaskReport]
+    unit_names: Mapping[int, str]
+    is_lead: bool
+    is_co: bool
+    is_supervisor: bool
+
+
+def task_detail(rt: Runtime, number: str, actor: Actor) -> TaskDetail:
+    with read(rt.engine) as conn:
+        case = _load_task(conn, number, for_update=False)
+        access_task_view(conn, case, actor)
+        names = {int(i): str(n) for i, n in conn.execute(sa.select(units.c.id, units.c.name))}
+        reports = [c for c in repo.load_children(conn, case.id or 0) if c.kind == REPORT]
+        history = [
+            TaskReport(e.at, e.action, e.actor, e.data) for e in repo.load_events(conn, case) if e.action != "open"
+        ]
+        leads = _unit_ids(case, "lead_unit_ids")
+        is_lead = actor.unit_id is not None and (actor.unit_id == case.unit_id or actor.unit_id in leads)
+        is_co = actor.unit_id is not None and actor.unit_id in _unit_ids(case, "co_unit_ids")
+        try:
+            access_task_supervisor(conn, case, actor)
+            is_supervisor = True
+        except ActionNotAllowed:
+            is_supervisor = False
+    ledger_id = case.payload.get("ledger_id")
+    ledger = get_ledger(rt, ledger_id if isinstance(ledger_id, int) else 0)
+    return TaskDetail(
+        case=case,
+        ledger=ledger,
+        owner=names.get(case.unit_id or 0, ""),
+        reports=sorted(reports, key=lambda c: str(c.payload.get("month") or "")),
+        history=history,
+        unit_names=names,
+        is_lead=is_lead,
+        is_co=is_co and not is_lead,
+        is_supervisor=is_supervisor,
+    )
+
+
+def visible_ledgers(rt: Runtime, actor: Actor) -> list[tuple[Ledger, int]]:
+    """The ledgers with at least one task the actor may see, and how many they see (importers see all)."""
+    out = []
+    for ledger in list_ledgers(rt):
+        seen = len(ledger_rows(rt, ledger.id, viewer=actor))
+        if seen or may_import(actor):
+            out.append((ledger, seen))
+    return out
+
+
+@dataclass(frozen=True)
+class TargetActual:
+    """A task's quantitative target beside the figure the platform measured for it (where it measures one)."""
+
+    metric: str
+    comparator: str
+    value: float
+    unit: str
+    measure: str | None  # the evaluation measure that gives the actual; None: the platform does not measure it
+    measure_label: str = ""
+    actual: float | None = None  # in the measure's unit
+    actual_unit: str = ""
+    target_value: float | None = None  # the target in the measure's unit (hours → working days)
+    met: bool | None = None
+    case_count: int = 0
+    period: str = ""
+    note: str = ""
+
+    @property
+    def comparator_label(self) -> str:
+        return COMPARATOR_LABELS.get(self.comparator, self.comparator)
+
+
+COMPARATOR_LABELS = {
+    "<=": "不超过",
+    "<": "少于",
+    ">=": "不低于",
+    ">": "高于",
+    "reduce_by": "压减",
+    "increase_by": "提高",
+}
+
+
+def task_targets(rt: Runtime, number: str, *, actor: Actor | None = None) -> list[TargetActual]:
+    """Each target of the task with its actual, measured this year so far in the region the task lies in."""
+    from onestop.evaluation.computed import get_measure, measure_one
+    from onestop.evaluation.periods import Period
+    from onestop.evaluation.regions import region_of_unit
+    from onestop.ledger.metrics import match_measure, target_met
+    from onestop.ledger.model import Target
+    from onestop.org.units import UnitKind
+
+    now = rt.now()
+    period = Period.parse(str(now.astimezone(TZ).year))
+    wt = rt.working_time()
+    out: list[TargetActual] = []
+    with read(rt.engine) as conn:
+        case = _load_task(conn, number, for_update=False)
+        if actor is not None:
+            access_task_view(conn, case, actor)
+        tree = org_repo.load_unit_tree(conn)
+        region = None
+        if case.unit_id is not None:
+            regions = [u for u in tree.path(case.unit_id) if u.kind is UnitKind.REGION]
+            region = region_of_unit(tree, regions[-1].id) if regions else None
+        text = str(case.payload.get("text") or "")
+        targets = case.payload.get("targets") or []
+        assert isinstance(targets, list)
+        for raw in targets:
+            target = Target(str(raw["metric"]), str(raw["comparator"]), raw["value"], str(raw["unit"]))
+            item = TargetActual(target.metric, target.comparator, float(target.value), target.unit, None)
+            match = match_measure(target, text)
+            measure = get_measure(match.measure) if match is not None else None
+            if match is None:
+                out.append(replace(item, note="平台暂不采集该项数据"))
+                continue
+            if measure is None or region is None:
+                note = "相关业务模块尚未接入" if measure is None else "任务牵头单位不属于任何行政区"
+                out.append(replace(item, measure=match.measure, note=note))
+                continue
+            found = measure_one(conn, measure.code, period, region, wt, with_cases=False)
+            wanted = float(target.value) * match.factor
+            met = None if found.value is None else target_met(target.comparator, wanted, found.value)
+            out.append(
+                replace(
+                    item,
+                    measure=measure.code,
+                    measure_label=measure.label,
+                    actual=found.value,
+                    actual_unit=measure.unit,
+                    target_value=wanted,
+                    met=met,
+                    case_count=found.denominator,
+                    period=f"{period.label}（截至{now.astimezone(TZ):%m月%d日}，{region.name}）",
+                    note="本期无符合条件的办件" if found.value is None else "",
+                )
+            )
+    return out
+
+
+@dataclass(frozen=True)
 class SupervisionEvent:
     """An overdue task or a missed monthly report: what the oversight module turns into 督办."""
 
@@ -864,6 +1125,8 @@ __all__ = [
     "TaskReview",
     "UnmatchedUnits",
     "accept_report",
+    "access_import",
+    "access_task_view",
     "cancel",
     "complete",
     "contribute",
@@ -872,6 +1135,7 @@ __all__ = [
     "import_plan",
     "ledger_rows",
     "list_ledgers",
+    "on_tick",
     "remember_mappings",
     "review_plan",
     "review_report",
@@ -879,5 +1143,7 @@ __all__ = [
     "send_back_report",
     "submit_completion",
     "supervision_events",
+    "task_detail",
     "task_reports",
+    "task_targets",
 ]

@@ -33,11 +33,21 @@ def demo_command(
     rt = Runtime(engine=make_engine(settings.database_url))
     typer.echo(f"正在生成示例县 (和平县) 数据库: {database}")
     build = build_demo(rt, now=rt.now(), days=days, seed=seed)
-    sim = build.simulation
+    sim, window, hotline = build.simulation, build.window, build.hotline
+    typer.echo(f"已模拟 {days} 天:")
+    typer.echo(f"  一窗受理: {window.applications} 件申请 (网上 {window.online}), {window.approvals} 个部门审批环节")
+    typer.echo(f"  通用登记: {sim.applications} 件申请, {sim.approvals} 个部门审批环节, {sim.actions} 次办理操作")
     typer.echo(
-        f"已模拟 {days} 天: {sim.applications} 件申请, {sim.approvals} 个部门审批环节, {sim.actions} 次办理操作; "
-        f"扫描: {dict(sim.tick.actions) if sim.tick else {}}"
+        f"  12345 热线: {hotline.requests} 件诉求 (直接答复 {hotline.direct_answers}, 派单 {hotline.dispatched})"
     )
+    typer.echo(f"  电子证照: 另签发 {build.certs.issued} 张, 注销 {build.certs.revoked} 张")
+    typer.echo(
+        f"  好差评: {build.ratings.rated} 条评价, 差评 {build.ratings.bad} 条, 已整改 {build.ratings.rectified} 条"
+    )
+    typer.echo(f"  改革任务台账: {len(build.ledger.tasks)} 项任务; 营商环境评价: {build.evaluation.entered} 项填报指标")
+    typer.echo(f"  效能监察: {build.oversight.raised} 张督办单")
+    clocks = build.final_tick.clocks
+    typer.echo(f"  当前扫描: {dict(clocks.actions) or '无变化'}")
     lines = [f"{name:<12} {pw}" for name, pw in build.county.passwords.items()]
     password_file = settings.data_dir / "demo-passwords.txt"
     password_file.parent.mkdir(parents=True, exist_ok=True)

@@ -149,7 +149,7 @@ def measures_command() -> None:
     from onestop.evaluation.computed import measures
 
     for m in measures():
-        typer.echo(f"{m.code}\t{m.label}\t[{m.unit}]\t{', '.join(m.kinds)}")
+        typer.echo(f"{m.code}\t{m.label}\t[{m.unit}]\t{', '.join(m.source_kinds())}")
 
 
 @contextmanager

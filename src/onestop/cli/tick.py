@@ -6,7 +6,7 @@ from datetime import datetime
 
 import typer
 
-from onestop.actions.tick import tick
+from onestop.actions.schedule import run_tick
 from onestop.cli.context import runtime
 from onestop.worktime import TZ
 
@@ -17,9 +17,12 @@ def tick_command(
 ) -> None:
     rt = runtime()
     now = _parse_instant(at) if at else rt.now()
-    report = tick(rt, now=now, batch_size=batch_size)
-    parts = ", ".join(f"{k} {v}" for k, v in sorted(report.actions.items())) or "无变化"
-    typer.echo(f"{now.isoformat()} 扫描 {report.cases} 件 ({report.batches} 批): {parts}")
+    report = run_tick(rt, now=now, batch_size=batch_size)
+    clocks = report.clocks
+    parts = ", ".join(f"{k} {v}" for k, v in sorted(clocks.actions.items())) or "无变化"
+    typer.echo(f"{now.isoformat()} 扫描 {clocks.cases} 件 ({clocks.batches} 批): {parts}")
+    modules = ", ".join(f"{name} {count}" for name, count in report.modules.items() if count) or "无"
+    typer.echo(f"各模块定期任务: {modules}")
 
 
 def _parse_instant(text: str) -> datetime:

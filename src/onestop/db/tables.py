@@ -283,10 +283,212 @@ evaluation_entries = sa.Table(
 
 # -- 一窗受理: catalogue versions, applications and materials (issue 4; migration 0006) -------------------------
 
+window_catalog_versions = sa.Table(
+    "window_catalog_versions",
+    metadata,
+    # Each catalogue release the deployment accepted applications under: its number means one content (hash).
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("items", sa.Integer, nullable=False),
+    sa.Column("bundles", sa.Integer, nullable=False),
+    sa.Column("first_used_at", UTCDateTime, nullable=False),
+)
+
+window_materials = sa.Table(
+    "window_materials",
+    metadata,
+    # One row per material an application asks for: its status (provided, 免提交, 容缺, …) as last checked.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False),
+    sa.Column("code", sa.String(48), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("given", sa.String(16)),  # the form handed in (original, copy, electronic); null if none
+    sa.Column("defect", sa.String(200), nullable=False, server_default=""),
+    sa.Column("certificate_number", sa.String(64)),  # the e-certificate that made it 免提交
+    sa.Column("reason", sa.String(300), nullable=False, server_default=""),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("case_id", "code", name="uq_window_materials_case_id_code"),
+)
+# 容缺 materials still outstanding, across applications (issuance desk, reminders).
+sa.Index("ix_window_materials_status", window_materials.c.status, window_materials.c.case_id)
+
 # -- 电子证照: certificates and signing keys (issue 4; migration 0007) --------------------------------------------
+
+cert_keys = sa.Table(
+    "cert_keys",
+    metadata,
+    # Public keys only: verification needs nothing secret. The private keys live in the key directory.
+    sa.Column("key_id", sa.String(32), primary_key=True),
+    sa.Column("algorithm", sa.String(16), nullable=False),
+    sa.Column("public_key", sa.Text, nullable=False),  # PEM, SubjectPublicKeyInfo
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("retired_at", UTCDateTime),  # no longer signs; still verifies what it signed
+)
+
+certificates = sa.Table(
+    "certificates",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("number", sa.String(40), nullable=False, unique=True),
+    sa.Column("cert_type", sa.String(64), nullable=False),
+    # The holder and issuer as signed: a later rename of the party or unit must not break the signature.
+    sa.Column("type_label", sa.String(100), nullable=False),
+    sa.Column("holder_party_id", sa.Integer, sa.ForeignKey("parties.id"), nullable=False),
+    sa.Column("holder_kind", sa.String(16), nullable=False),
+    sa.Column("holder_name", sa.String(200), nullable=False),
+    sa.Column("holder_id_number", sa.String(32), nullable=False),
+    sa.Column("valid_from", sa.Date, nullable=False),
+    sa.Column("valid_until", sa.Date),  # null: 长期有效
+    sa.Column("data", json_type(), nullable=False),
+    sa.Column("issuing_unit_id", sa.Integer, sa.ForeignKey("units.id"), nullable=False, index=True),
+    sa.Column("issuer_code", sa.String(64), nullable=False),
+    sa.Column("issuer_name", sa.String(200), nullable=False),
+    sa.Column("source_case_id", sa.Integer, sa.ForeignKey("cases.id"), index=True),
+    sa.Column("issued_at", UTCDateTime, nullable=False),
+    sa.Column("algorithm", sa.String(16), nullable=False),
+    sa.Column("key_id", sa.String(32), sa.ForeignKey("cert_keys.key_id"), nullable=False),
+    sa.Column("signature", sa.Text, nullable=False),  # base64
+    sa.Column("revoked_at", UTCDateTime),
+    sa.Column("revoked_by", sa.String(64)),
+    sa.Column("revoke_reason", sa.Text),
+)
+
+# 免提交: "this party's certificates of these types valid on this day" is asked at every intake.
+sa.Index(
+    "ix_certificates_holder_type_validity",
+    certificates.c.holder_party_id,
+    certificates.c.cert_type,
+    certificates.c.valid_until,
+)
+
+cert_counters = sa.Table(
+    "cert_counters",
+    metadata,
+    # Serials of certificate numbers, per type prefix, region and year (YYZZ-441624-2026-000042).
+    sa.Column("prefix", sa.String(8), primary_key=True),
+    sa.Column("region", sa.String(6), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("value", sa.Integer, nullable=False),
+)
 
 # -- 好差评: ratings (issue 6; migration 0008) ----------------------------------------------------------------------
 
+ratings = sa.Table(
+    "ratings",
+    metadata,
+    # One rating of one finished case by one channel (CONTRACTS.md: oversight and evaluation read this table).
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False, index=True),
+    sa.Column("case_kind", sa.String(64), nullable=False),
+    sa.Column("unit_id", sa.Integer, sa.ForeignKey("units.id"), index=True),  # the responsible unit
+    sa.Column("item_code", sa.String(64)),  # service item code, bundle code or hotline category
+    sa.Column("channel", sa.String(16), nullable=False),  # window_device online app phone sms
+    sa.Column("scope", sa.String(8), nullable=False),  # case 一次一评 | bundle 一事一评
+    sa.Column("level", sa.SmallInteger, nullable=False),  # 5 非常满意 … 1 非常不满意
+    sa.Column("bad", sa.Boolean, nullable=False),  # level <= 2
+    sa.Column("real_name", sa.Boolean, nullable=False),
+    sa.Column("party_id", sa.Integer, sa.ForeignKey("parties.id")),
+    sa.Column("comment", sa.Text, nullable=False, server_default=""),
+    sa.Column("tags", json_type(), nullable=False),
+    sa.Column("rated_at", UTCDateTime, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # valid | annulled
+    sa.Column("annulled_at", UTCDateTime),
+    sa.Column("rectification_case_id", sa.Integer, sa.ForeignKey("cases.id")),
+    sa.UniqueConstraint("case_id", "channel", name="uq_ratings_case_id_channel"),
+)
+sa.Index("ix_ratings_unit_id_rated_at", ratings.c.unit_id, ratings.c.rated_at)
+
+rating_appeals = sa.Table(
+    "rating_appeals",
+    metadata,
+    # The appeal case against a rating; one per rating (一评一诉), so a rejected appeal cannot be filed again.
+    # The decision is kept here too so lists of annulled ratings show why without reading the case's events.
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), primary_key=True),
+    sa.Column("rating_id", sa.Integer, sa.ForeignKey("ratings.id"), nullable=False, unique=True),
+    sa.Column("ground", sa.String(32), nullable=False),
+    sa.Column("filed_at", UTCDateTime, nullable=False),
+    sa.Column("decision", sa.String(16)),  # annulled | rejected; null while under review
+    sa.Column("decision_reason", sa.Text),
+    sa.Column("decided_at", UTCDateTime),
+    sa.Column("decided_by", sa.String(64)),
+)
+
 # -- 效能监察: supervision rules, orders, scorecards (issue 6; migration 0009) ---------------------------------------
 
+supervision_hits = sa.Table(
+    "supervision_hits",
+    metadata,
+    # One row per supervision order: which rule (or "manual") raised it on which case. The unique (rule, case,
+    # seq) makes two tick workers that find the same hit collide instead of raising two orders; a new order
+    # for the same pair takes the next seq, and only once the previous one is closed.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("rule_code", sa.String(40), nullable=False),
+    sa.Column("subject_case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False, index=True),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("order_case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False, unique=True),
+    sa.Column("raised_at", UTCDateTime, nullable=False),
+    sa.Column("raised_by", sa.String(64), nullable=False),
+    sa.UniqueConstraint("rule_code", "subject_case_id", "seq", name="uq_supervision_hits_rule_case_seq"),
+)
+
+oversight_settings = sa.Table(
+    "oversight_settings",
+    metadata,
+    # A deployment's overrides of the bundled rules and scorecard (oversight/data/*.toml), checked on save.
+    sa.Column("key", sa.String(32), primary_key=True),  # "rules" | "scorecard"
+    sa.Column("value", json_type(), nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("updated_by", sa.String(64), nullable=False),
+)
+
+
 # -- 12345: hotline requests, knowledge base, Open311 (issue 5; migration 0010) -----------------------------------
+
+hotline_kb = sa.Table(
+    "hotline_kb",
+    metadata,
+    # 知识库: what operators answer consultations from (直接答复); units keep their entries current.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("question", sa.String(300), nullable=False),
+    sa.Column("answer", sa.Text, nullable=False),
+    sa.Column("keywords", json_type(), nullable=False),
+    sa.Column("unit_id", sa.Integer, sa.ForeignKey("units.id"), index=True),
+    sa.Column("category", sa.String(16)),
+    sa.Column("valid_from", sa.Date),
+    sa.Column("valid_until", sa.Date),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("hits", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+)
+
+hotline_requests = sa.Table(
+    "hotline_requests",
+    metadata,
+    # One row per 12345 request (the case holds state and clock): who called, from where, what they said.
+    # Phone and ID numbers live only here, never in the case payload or its hash-chained events.
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), primary_key=True),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("category", sa.String(16), nullable=False),
+    sa.Column("urgency", sa.String(16), nullable=False),
+    sa.Column("requester_name", sa.String(50), nullable=False),
+    sa.Column("phone", sa.String(32), index=True),
+    sa.Column("id_number", sa.String(18)),
+    sa.Column("anonymous", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("email", sa.String(200)),
+    sa.Column("address", sa.String(200), nullable=False, server_default=""),
+    # The address folded for duplicate detection (同一地点).
+    sa.Column("place_key", sa.String(120), nullable=False, server_default="", index=True),
+    sa.Column("region_code", sa.String(12)),
+    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Float),
+    sa.Column("service_code", sa.String(64)),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("master_case_id", sa.Integer, sa.ForeignKey("cases.id"), index=True),  # 并单: the request it follows
+    sa.Column("kb_entry_id", sa.Integer, sa.ForeignKey("hotline_kb.id")),  # 直接答复 from this entry
+    sa.Column("client_user_id", sa.Integer, sa.ForeignKey("users.id")),  # the operator or API account
+    sa.Column("received_at", UTCDateTime, nullable=False, index=True),
+)

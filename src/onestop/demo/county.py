@@ -29,6 +29,8 @@ UNITS: tuple[tuple[str, str, UnitKind, str | None, str], ...] = (
     ("ZRZY", "和平县自然资源局", UnitKind.DEPARTMENT, "HPX", "不动产登记、用地规划"),
     ("ZJJ", "和平县住房和城乡建设局", UnitKind.DEPARTMENT, "HPX", "施工许可、竣工验收、物业管理"),
     ("WJJ", "和平县卫生健康局", UnitKind.DEPARTMENT, "HPX", "医疗机构许可、公共卫生"),
+    ("FGJ", "和平县发展和改革局", UnitKind.DEPARTMENT, "HPX", "投资项目审批、核准和备案"),
+    ("NSH", "广东和平农村商业银行股份有限公司", UnitKind.UTILITY, "HPX", "驻中心开户窗口：企业基本存款账户开立"),
     ("YMZ", "和平县阳明镇人民政府", UnitKind.TOWN, "HPX", "镇域内基层治理、民生诉求"),
     ("GDJ", "和平供电局", UnitKind.UTILITY, "HPX", "供电、用电报装、停电抢修"),
 )

@@ -41,3 +41,20 @@ def access_enter(actor: Actor, units: UnitTree, region_id: UnitId) -> None:
 def access_review(actor: Actor, units: UnitTree, region_id: UnitId) -> None:
     if not can_review(actor, units, region_id):
         raise EntryForbidden("只有营商环境主管部门（督查员）可以审核该地区的评价数据", field="region_id")
+
+
+def can_view(actor: Actor, units: UnitTree, region_id: UnitId) -> bool:
+    """The scores of a region: those who review it, and the staff of its own units."""
+    if can_review(actor, units, region_id):
+        return True
+    return (
+        actor.unit_id is not None
+        and actor.unit_id in units
+        and actor.has_role(*UNIT_ROLES)
+        and units.is_within(actor.unit_id, region_id)
+    )
+
+
+def access_view(actor: Actor, units: UnitTree, region_id: UnitId) -> None:
+    if not can_view(actor, units, region_id):
+        raise EntryForbidden("您无权查看该地区的营商环境评价", field="region_id")

@@ -92,6 +92,19 @@ class Measure:
     compute: MeasureFunction
     kinds: tuple[str, ...] = ()  # the case kinds it reads
     description: str = ""
+    # For measures whose kinds are configured (``sources``): read when asked, so a reconfiguration counts.
+    kinds_of: Callable[[], tuple[str, ...]] | None = None
+    source: str = ""  # where the value comes from, in words (statistic, kinds, filters)
+
+    def source_kinds(self) -> tuple[str, ...]:
+        return self.kinds_of() if self.kinds_of is not None else self.kinds
+
+    def available(self) -> bool:
+        """Every kind it reads is registered: the module that produces its cases is installed."""
+        from onestop.cases.kinds import all_kinds
+
+        registered = {k.code for k in all_kinds()}
+        return all(kind in registered for kind in self.source_kinds())
 
     def __call__(self, ctx: MeasureContext) -> dict[int, Measurement]:
         """Every region of the context gets a measurement (an empty one where no case qualified)."""
@@ -125,18 +138,24 @@ def measure(
 
 
 def _load_builtin() -> None:
-    # The measures shipped with the platform register on import; modules add theirs the same way.
-    import onestop.evaluation.generic_measures  # noqa: F401
+    # The measures shipped with the platform register on import; modules add theirs the same way. The kind
+    # registry is loaded too: a measure is available only while the kinds it reads are registered.
+    import onestop.evaluation.generic_measures
+    import onestop.evaluation.platform_measures
+    import onestop.kinds  # noqa: F401
 
 
 def get_measure(code: str) -> Measure | None:
+    """The measure, if registered and available (its source kinds registered); None otherwise."""
     _load_builtin()
-    return _REGISTRY.get(code)
+    found = _REGISTRY.get(code)
+    return found if found is not None and found.available() else None
 
 
-def measures() -> list[Measure]:
+def measures(*, include_unavailable: bool = False) -> list[Measure]:
     _load_builtin()
-    return [_REGISTRY[code] for code in sorted(_REGISTRY)]
+    found = [_REGISTRY[code] for code in sorted(_REGISTRY)]
+    return found if include_unavailable else [m for m in found if m.available()]
 
 
 def measure_one(

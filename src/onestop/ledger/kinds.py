@@ -6,8 +6,9 @@ day on or before that date, and the tick raises warnings and the overdue mark th
 A task marked ``ongoing`` (长期坚持 …) has no deadline clock; instead each month a report case is opened under
 it, due by the ledger's reporting day, so a missed report is overdue like any other clock.
 
-Roles: units' staff (承办员, ``handler``) report, contribute and ask to close; the 营商办 (督查员,
-``supervisor``) reviews, sends back, marks done or cancels; the system opens monthly reports.
+Roles: any staff member of a unit (承办员, 审批员, 窗口受理员, 话务员: a department's people are whatever its
+daily work makes them) reports, contributes and asks to close — which unit may is the action layer's check;
+the 营商办 (督查员, ``supervisor``) reviews, sends back, marks done or cancels; the system opens monthly reports.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ _LABELS = {
 
 
 _a = partial(action, field_labels=_LABELS)
+STAFF = {"handler", "approver", "window_clerk", "operator"}
 
 
 LEDGER_TASK = register_kind(
@@ -48,11 +50,9 @@ LEDGER_TASK = register_kind(
         actions={
             a.code: a
             for a in (
-                _a(
-                    "report", "报送进展", {"in_progress", "review"}, None, {"handler", "supervisor"}, required=("text",)
-                ),
-                _a("contribute", "配合单位报送", {"in_progress", "review"}, None, {"handler"}, required=("text",)),
-                _a("submit", "申请销号", {"in_progress"}, "review", {"handler"}, required=("text",)),
+                _a("report", "报送进展", {"in_progress", "review"}, None, STAFF | {"supervisor"}, required=("text",)),
+                _a("contribute", "配合单位报送", {"in_progress", "review"}, None, STAFF, required=("text",)),
+                _a("submit", "申请销号", {"in_progress"}, "review", STAFF, required=("text",)),
                 _a("review_report", "审阅进展", {"in_progress", "review"}, None, {"supervisor"}, required=("verdict",)),
                 _a("send_back", "退回", {"review"}, "in_progress", {"supervisor"}, required=("reason",)),
                 _a("complete", "审核销号", {"in_progress", "review"}, "done", {"supervisor"}),
@@ -86,7 +86,7 @@ LEDGER_REPORT = register_kind(
         actions={
             a.code: a
             for a in (
-                _a("file", "报送", {"due"}, "filed", {"handler", "supervisor"}),
+                _a("file", "报送", {"due"}, "filed", STAFF | {"supervisor"}),
                 _a("accept", "审阅通过", {"filed"}, "accepted", {"supervisor"}),
                 _a("send_back", "退回重报", {"filed"}, "due", {"supervisor"}, required=("reason",)),
                 _a("close", "关闭", {"due", "filed"}, "closed", {"supervisor", "system"}),

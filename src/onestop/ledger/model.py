@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 
 @dataclass
@@ -47,6 +49,30 @@ class Task:
             "targets": [t.to_json() for t in self.targets],
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Task:
+        """Raises ValueError (or KeyError, TypeError) on anything ``to_json`` would not have written."""
+        deadline = data.get("deadline")
+        for value in deadline if isinstance(deadline, list) else [deadline]:
+            if value is not None and value != "ongoing":
+                date.fromisoformat(str(value))  # a deadline is an ISO date or "ongoing", nothing else
+        return cls(
+            number=str(data.get("number") or ""),
+            path=[str(p) for p in data.get("path") or []],
+            title=str(data.get("title") or ""),
+            text=str(data.get("text") or ""),
+            lead_units=[str(u) for u in data.get("lead_units") or []],
+            cooperating_units=[str(u) for u in data.get("cooperating_units") or []],
+            responsible_units=[str(u) for u in data.get("responsible_units") or []],
+            leader=_text(data.get("leader")),
+            deadline=[str(d) for d in deadline] if isinstance(deadline, list) else _text(deadline),
+            deadline_text=_text(data.get("deadline_text")),
+            targets=[
+                Target(str(t["metric"]), str(t["comparator"]), _number(t["value"]), str(t["unit"]))
+                for t in data.get("targets") or []
+            ],
+        )
+
 
 @dataclass
 class Plan:
@@ -66,6 +92,26 @@ class Plan:
     @property
     def year(self) -> int | None:
         return plan_year(self.title, self.date)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Plan:
+        """The inverse of ``to_json`` (a parse carried through the review form)."""
+        return cls(
+            title=_text(data.get("title")),
+            issuer=_text(data.get("issuer")),
+            date=_text(data.get("date")),
+            tasks=[Task.from_json(t) for t in data.get("tasks") or []],
+        )
+
+
+def _number(value: object) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"not a number: {value!r}")
+    return value
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def plan_year(title: str | None, issued: str | None = None) -> int | None:

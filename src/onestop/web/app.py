@@ -2,7 +2,7 @@
 
 Three faces on one app: the JSON API under /api/v1 (OpenAPI at /api/v1/openapi.json), server-rendered pages
 in Simplified Chinese, and (with the hotline module) Open311 GeoReport v2 under /open311/v2 — errors there are
-answered as JSON like the API's.
+answered in the spec's own shape (``[{"code", "description"}]``, JSON or XML), which Open311 clients parse.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from onestop import __version__
 from onestop.actions.runtime import Runtime
 from onestop.cli.context import runtime as runtime_from_env
-from onestop.web import api, errors, health, pages
+from onestop.web import api, errors, health, open311, pages
 from onestop.web.security import SecurityHeaders, install_log_masking
 from onestop.web.state import STATIC, UnitTreeCache, WebState
 
@@ -47,6 +47,7 @@ def create_app(rt: Runtime | None = None, *, secure_cookies: bool | None = None)
     app.include_router(health.router)
     app.include_router(api.router())
     app.include_router(pages.router())
+    app.include_router(open311.router)  # 12345 for third-party clients (GeoReport v2)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
     install_log_masking()

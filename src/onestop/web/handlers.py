@@ -15,7 +15,7 @@ from onestop.cases.errors import DomainError, InvalidAction, NotFound
 from onestop.cases.kinds import get_kind
 from onestop.db.engine import read, write
 from onestop.org.users import Actor
-from onestop.web import reads
+from onestop.web import reads, window_handlers
 from onestop.web.state import WebState
 
 
@@ -53,8 +53,24 @@ def act(
     *,
     expected_version: int | None,
 ) -> Case:
-    """One action on one visible case, with the values of its form (or the API's data)."""
+    """One action on one visible case, with the values of its form (or the API's data).
+
+    A module whose actions do more than move one case (the window opens department approvals on acceptance,
+    stops a bundle on a refusal, signs certificates on issuance) takes its own kinds' actions here too, so the
+    generic case page cannot bypass it.
+    """
     access = case_access(state, actor, number)
+    handled = window_handlers.act_generic(
+        state,
+        actor,
+        access.case.number,
+        kind=access.case.kind,
+        action=action,
+        values=values,
+        expected_version=expected_version,
+    )
+    if handled:
+        return case_access(state, actor, number).case
     kind = get_kind(access.case.kind)
     spec = kind.actions.get(action)
     if spec is None:
