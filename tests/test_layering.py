@@ -24,6 +24,7 @@ ALLOWED_ONESTOP = {
     "oversight": CORE | {"onestop.oversight"},
     "hotline": CORE | {"onestop.hotline"},
     "ledger": CORE | {"onestop.ledger"},
+    "evaluation": CORE | {"onestop.evaluation"},
 }
 DOMAIN = tuple(ALLOWED_ONESTOP)
 

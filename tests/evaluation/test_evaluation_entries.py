@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 
 from onestop.actions.evaluation import approve_entry, return_entry, save_entry, submit_entry
+from onestop.actions.evaluation_reads.store import list_entries, load_entry
 from onestop.actions.runtime import Runtime
 from onestop.db.engine import read
 from onestop.evaluation import entries as rules
 from onestop.evaluation.access import can_enter, can_review
 from onestop.evaluation.entries import EntryStatus
 from onestop.evaluation.errors import EntryConflict, EntryForbidden, EntryNotFound, InvalidEntry, UnknownIndicator
-from onestop.evaluation.store import list_entries, load_entry
 from onestop.evaluation.tree import load_tree
 from onestop.org.users import Actor
 from onestop.worktime import TZ

@@ -24,9 +24,9 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from onestop.actions.evaluation import approve_entry, evaluate_period, save_entry, submit_entry
+from onestop.actions.evaluation_reads.computed import MeasureContext, Measurement, get_measure, measure_one, measures
 from onestop.actions.runtime import Runtime
 from onestop.db.engine import make_engine, read
-from onestop.evaluation.computed import MeasureContext, Measurement, get_measure, measure_one, measures
 from onestop.evaluation.periods import Period
 from onestop.evaluation.regions import Region
 from tests.conftest import TravelClock

@@ -30,10 +30,10 @@ import sqlalchemy as sa
 
 from onestop.actions.cases import ChildSpec, open_case, perform
 from onestop.actions.evaluation import accepts_entries, evaluate_period
+from onestop.actions.evaluation_reads.computed import MeasureContext, Measurement, get_measure, measures
 from onestop.actions.runtime import Runtime
 from onestop.db.engine import read, write
 from onestop.db.tables import cases
-from onestop.evaluation.computed import MeasureContext, Measurement, get_measure, measures
 from onestop.evaluation.periods import Period
 from onestop.evaluation.sources import configure_kinds, kinds_configured, load_sources, source_kinds
 from onestop.evaluation.tree import load_tree

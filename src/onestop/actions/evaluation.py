@@ -14,21 +14,21 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from onestop.actions.evaluation_reads.computed import get_measure
+from onestop.actions.evaluation_reads.evaluate import Evaluation, evaluate
+from onestop.actions.evaluation_reads.store import entry_values, find_entry, list_entries, load_entry
 from onestop.actions.runtime import Runtime
 from onestop.db.engine import read, write
 from onestop.db.org_repo import load_unit_tree
 from onestop.db.tables import evaluation_entries
 from onestop.evaluation import entries as rules
 from onestop.evaluation.access import access_enter, access_review, can_enter, can_review, can_view
-from onestop.evaluation.computed import get_measure
 from onestop.evaluation.entries import Entry
 from onestop.evaluation.errors import EntryConflict, InvalidEntry, TreeYearUnknown
-from onestop.evaluation.evaluate import Evaluation, evaluate
 from onestop.evaluation.periods import Period
 from onestop.evaluation.regions import Region, evaluated_regions
 from onestop.evaluation.reports import ReportData
 from onestop.evaluation.scoring import Scorecard
-from onestop.evaluation.store import entry_values, find_entry, list_entries, load_entry
 from onestop.evaluation.tree import Component, Source, load_tree
 from onestop.org.roles import Role
 from onestop.org.units import Unit, UnitKind

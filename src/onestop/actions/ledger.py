@@ -1011,7 +1011,7 @@ COMPARATOR_LABELS = {
 
 def task_targets(rt: Runtime, number: str, *, actor: Actor | None = None) -> list[TargetActual]:
     """Each target of the task with its actual, measured this year so far in the region the task lies in."""
-    from onestop.evaluation.computed import get_measure, measure_one
+    from onestop.actions.evaluation_reads.computed import get_measure, measure_one
     from onestop.evaluation.periods import Period
     from onestop.evaluation.regions import region_of_unit
     from onestop.ledger.metrics import match_measure, target_met

@@ -15,8 +15,8 @@ import typer
 from onestop.errors import DomainError
 
 if TYPE_CHECKING:
+    from onestop.actions.evaluation_reads.evaluate import Evaluation
     from onestop.actions.runtime import Runtime
-    from onestop.evaluation.evaluate import Evaluation
     from onestop.evaluation.scoring import Scorecard
 
 app = typer.Typer(
@@ -89,7 +89,7 @@ def tree_command(
     as_json: JsonOption = False,
 ) -> None:
     """显示某评价年度的指标体系：一级、二级指标及其单位、方向、前沿值、最差值、权重和数据来源。"""
-    from onestop.evaluation.computed import get_measure
+    from onestop.actions.evaluation_reads.computed import get_measure
     from onestop.evaluation.tree import load_tree
     from onestop.worktime import TZ
 
@@ -146,7 +146,7 @@ def tree_command(
 @app.command("measures")
 def measures_command() -> None:
     """列出已接入的平台计算指标（计算方法）。"""
-    from onestop.evaluation.computed import measures
+    from onestop.actions.evaluation_reads.computed import measures
 
     for m in measures():
         typer.echo(f"{m.code}\t{m.label}\t[{m.unit}]\t{', '.join(m.source_kinds())}")

@@ -24,7 +24,7 @@ HOTLINE = ("12345", "热线", "接诉即办")
 
 @dataclass(frozen=True)
 class MetricRule:
-    measure: str  # the code of an evaluation measure (onestop.evaluation.computed)
+    measure: str  # the code of an evaluation measure (onestop.actions.evaluation_reads.computed)
     words: tuple[str, ...]  # the target's metric names one of these
     units: tuple[str, ...]  # the target's unit is one of these
     context: tuple[str, ...] = ()  # the metric or the task's text names one of these (empty: no condition)

@@ -11,11 +11,11 @@ from onestop.actions.intake import Channel, IntakeForm, Submission, submit
 from onestop.actions.privacy import PartyRecord, reveal_party
 from onestop.auth import throttle
 from onestop.cases.case import Case
-from onestop.cases.errors import DomainError, InvalidAction, NotFound
+from onestop.cases.errors import DomainError, InvalidAction, NotFound, VersionConflict
 from onestop.cases.kinds import get_kind
 from onestop.db.engine import read, write
 from onestop.org.users import Actor
-from onestop.web import reads, window_handlers
+from onestop.web import module_actions, reads
 from onestop.web.state import WebState
 
 
@@ -55,12 +55,18 @@ def act(
 ) -> Case:
     """One action on one visible case, with the values of its form (or the API's data).
 
-    A module whose actions do more than move one case (the window opens department approvals on acceptance,
-    stops a bundle on a refusal, signs certificates on issuance) takes its own kinds' actions here too, so the
-    generic case page cannot bypass it.
+    A module whose actions do more than move one case (the window, the hotline, the ratings, the ledger: see
+    ``web.module_actions``) takes its own kinds' actions here too, so the generic case page cannot bypass it.
     """
     access = case_access(state, actor, number)
-    handled = window_handlers.act_generic(
+    if expected_version is not None and access.case.version != expected_version:
+        # Checked again under the write lock where the module's function takes a version; some do not.
+        raise VersionConflict(
+            f"办件 {access.case.number} 已被他人修改（您看到第 {expected_version} 版，"
+            f"现为第 {access.case.version} 版），请刷新后重试",
+            field="version",
+        )
+    handled = module_actions.act_in_module(
         state,
         actor,
         access.case.number,

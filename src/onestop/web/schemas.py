@@ -167,6 +167,7 @@ class CaseDetail(BaseModel):
     parent: RelatedCase | None
     children: list[RelatedCase]
     may_reveal_pii: bool
+    module_page: str | None = Field(None, description="办件所属模块的办理页面（如 12345 工单页），无则为 null")
 
 
 class ActionRequest(Strict):

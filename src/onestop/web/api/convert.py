@@ -108,6 +108,7 @@ def case_detail(d: reads.CaseDetail) -> schemas.CaseDetail:
         parent=_related(d.parent) if d.parent else None,
         children=[_related(r) for r in d.children],
         may_reveal_pii=bool(d.party and d.party.has_pii),
+        module_page=d.module_page.url if d.module_page else None,
     )
 
 

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from onestop.actions import evaluation as actions
+from onestop.actions.evaluation_reads.evaluate import Evaluation
 from onestop.evaluation.access import access_view
 from onestop.evaluation.entries import Entry
 from onestop.evaluation.errors import EntryForbidden, InvalidEntry
-from onestop.evaluation.evaluate import Evaluation
 from onestop.evaluation.periods import Period
 from onestop.evaluation.regions import region_of_unit
 from onestop.org.units import UnitKind

@@ -25,14 +25,14 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from onestop.actions import evaluation as actions
+from onestop.actions.evaluation_reads.computed import get_measure
+from onestop.actions.evaluation_reads.evaluate import Evaluation
 from onestop.cases.errors import DomainError
 from onestop.evaluation.access import can_enter, can_review, can_view
 from onestop.evaluation.charts import bar_chart, compare_chart
 from onestop.evaluation.compare import side_by_side
-from onestop.evaluation.computed import get_measure
 from onestop.evaluation.entries import EDITABLE, EntryStatus
 from onestop.evaluation.errors import EntryForbidden, TreeYearUnknown
-from onestop.evaluation.evaluate import Evaluation
 from onestop.evaluation.periods import Period
 from onestop.evaluation.regions import Region, region_of_unit
 from onestop.evaluation.reports import write_docx, write_xlsx

@@ -29,6 +29,7 @@ from onestop.db.tables import case_submissions, cases, parties, users
 from onestop.org.masking import mask_phone, mask_text
 from onestop.org.parties import PartyKind
 from onestop.org.units import UnitTree
+from onestop.web.module_pages import ModulePage, module_only, module_page
 from onestop.web.present import CLOCK_COLOURS
 from onestop.web.reads.caselist import clock_colour, masked_id, subject_of, unit_name
 from onestop.web.reads.labels import (
@@ -139,6 +140,7 @@ class CaseDetail:
     form_title: str | None
     channel: str | None
     may_see_pii: bool
+    module_page: ModulePage | None = None  # the module's own page for this case, where it has one
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -445,6 +447,9 @@ def case_detail(
     parent, children = related_cases(conn, case, tree, now)
     form, channel = submission_info(conn, case)
     reveal = revealed is not None
+    # What the module only does itself is not offered here (the generic route refuses it).
+    internal = module_only(case.kind)
+    offered = [a for a in access.actions if a.code not in internal]
     return CaseDetail(
         case=case,
         kind=kind,
@@ -457,10 +462,11 @@ def case_detail(
         party=party_view(conn, case, revealed=revealed, may_see_pii=access.may_see_pii),
         clock=clock_panel(case, wt, now),
         timeline=timeline(conn, case, reveal=reveal),
-        actions=action_forms(kind, access.actions),
+        actions=action_forms(kind, offered),
         parent=parent,
         children=children,
         form_title=form.title if form else None,
         channel=channel,
         may_see_pii=access.may_see_pii,
+        module_page=module_page(case, parent.number if parent is not None else None),
     )

@@ -1,5 +1,5 @@
-"""The platform measures declared in ``data/sources.json``: window, hotline and ratings figures, computed
-from ``cases``, ``case_events`` and ``ratings`` for every region at once.
+"""The platform measures declared in ``onestop/evaluation/data/sources.json``: window, hotline and ratings
+figures, computed from ``cases``, ``case_events`` and ``ratings`` for every region at once.
 
 Each statistic reads the cases of the kind its source role is pointed at (``sources.source_kinds``):
 
@@ -25,10 +25,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
+from onestop.actions.evaluation_reads.computed import Measure, MeasureContext, Measurement, register_measure
 from onestop.cases.kinds import get_kind
 from onestop.db.tables import case_events, case_submissions, cases, units
 from onestop.db.types import UTCDateTime
-from onestop.evaluation.computed import Measure, MeasureContext, Measurement, register_measure
 from onestop.evaluation.sources import STATISTICS, SourceSpec, load_sources, source_kinds
 from onestop.worktime import TZ
 

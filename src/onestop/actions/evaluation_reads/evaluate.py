@@ -17,12 +17,12 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
+from onestop.actions.evaluation_reads.computed import MeasureContext, Measurement, get_measure
+from onestop.actions.evaluation_reads.store import approved_entries
 from onestop.evaluation.compare import Ranked, rank
-from onestop.evaluation.computed import MeasureContext, Measurement, get_measure
 from onestop.evaluation.periods import Period
 from onestop.evaluation.regions import Region
 from onestop.evaluation.scoring import Scorecard, Value, score_tree
-from onestop.evaluation.store import approved_entries
 from onestop.evaluation.tree import IndicatorTree, Source, load_tree
 from onestop.worktime import WorkingTime
 

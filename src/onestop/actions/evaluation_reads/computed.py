@@ -140,8 +140,8 @@ def measure(
 def _load_builtin() -> None:
     # The measures shipped with the platform register on import; modules add theirs the same way. The kind
     # registry is loaded too: a measure is available only while the kinds it reads are registered.
-    import onestop.evaluation.generic_measures
-    import onestop.evaluation.platform_measures
+    import onestop.actions.evaluation_reads.generic_measures
+    import onestop.actions.evaluation_reads.platform_measures
     import onestop.kinds  # noqa: F401
 
 

@@ -32,8 +32,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
+from onestop.actions.evaluation_reads.computed import MeasureContext, Measurement, measure
 from onestop.db.tables import case_events, cases
-from onestop.evaluation.computed import MeasureContext, Measurement, measure
 from onestop.worktime import TZ
 
 APPLICATION = "generic_application"
