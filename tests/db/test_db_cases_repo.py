@@ -79,9 +79,9 @@ def test_insert_case_writes_the_row_core_writes(db: Engine) -> None:
         assert repo.load_events(conn, ours) == [event]
 
 
-@pytest.mark.parametrize("batch", [1, 3])
+@pytest.mark.parametrize("batch", [1, 3, repo.COPY_FROM_ROWS])
 def test_updates_write_the_row_core_writes(db: Engine, batch: int) -> None:
-    """One case (a statement per row) and a batch (on PostgreSQL one statement over a JSON document)."""
+    """One case (a statement per row), a few (executemany) and a batch (on PostgreSQL by COPY)."""
     later = START + timedelta(days=30)
     changes, twins = [], []
     for i in range(batch):
@@ -176,13 +176,14 @@ def test_driver_errors_come_out_as_sqlalchemy_errors(db: Engine) -> None:
         assert repo.load_case(conn, "SP1").number == "SP1"
 
 
-def test_a_failed_batch_of_events_comes_out_as_a_sqlalchemy_error(db: Engine) -> None:
+@pytest.mark.parametrize("count", [2, repo.COPY_FROM_ROWS])
+def test_a_failed_batch_of_events_comes_out_as_a_sqlalchemy_error(db: Engine, count: int) -> None:
     """Many events go in one statement (COPY on PostgreSQL); a clash in it still names the constraint."""
     case, event = _opened("SP1")
     with write(db) as conn:
         ours = repo.insert_case(conn, case, [event], WT)
     assert ours.id is not None
     with pytest.raises(sa.exc.IntegrityError), write(db) as conn:
-        repo.insert_events_many(conn, [(ours.id, event), (ours.id, event)])  # seq 1 is taken
+        repo.insert_events_many(conn, [(ours.id, event)] * count)  # seq 1 is taken
     with read(db) as conn:
         assert len(repo.load_events(conn, repo.load_case(conn, "SP1"))) == 1

@@ -586,9 +586,11 @@ def _write(
         columns, values = _changed(c, before, after, wt)
         groups.setdefault(columns, []).append((*values, after.id, expected_version))
         numbers.setdefault(columns, []).append(after.number)
-    for index, (columns, rows) in enumerate(groups.items()):
-        if c.postgres and len(rows) > 1:
-            updated = _copy_update(conn, columns, rows, first=index == 0)
+    copied = False
+    for columns, rows in groups.items():
+        if c.postgres and len(rows) >= COPY_FROM_ROWS:
+            updated = _copy_update(conn, columns, rows, first=not copied)
+            copied = True
         elif len(rows) == 1:
             updated = _execute(conn, c.update(columns), rows[0]).rowcount
         else:
@@ -629,11 +631,15 @@ def insert_events_many(conn: Connection, events: Sequence[tuple[int, Event]]) ->
     c = _codec(conn)
     if len(events) == 1:
         _execute(conn, c.insert_event, c.event(*events[0]))
-    elif c.postgres:
+    elif c.postgres and len(events) >= COPY_FROM_ROWS:
         _copy_events(conn, c, events)
     else:
         _execute(conn, c.insert_event, [c.event(case_id, e) for case_id, e in events], many=True)
 
+
+# From this many rows on, PostgreSQL batches go in by COPY; below it (an action with its children) a pipelined
+# executemany costs fewer round trips than starting a COPY.
+COPY_FROM_ROWS = 32
 
 # Many rows of one update on PostgreSQL are copied here first, then applied by one UPDATE … FROM (a join on the
 # primary key). A temporary table lives with its connection and is emptied at every commit.
