@@ -44,7 +44,12 @@ def demo_command(
     typer.echo(
         f"  好差评: {build.ratings.rated} 条评价, 差评 {build.ratings.bad} 条, 已整改 {build.ratings.rectified} 条"
     )
-    typer.echo(f"  改革任务台账: {len(build.ledger.tasks)} 项任务; 营商环境评价: {build.evaluation.entered} 项填报指标")
+    ledger, evaluation = build.ledger, build.evaluation
+    typer.echo(f"  改革任务台账: 本县方案 {len(ledger.tasks)} 项任务; 营商环境评价: {evaluation.entered} 项填报指标")
+    real = build.seed_ledger
+    if real is not None:
+        typer.echo(f"  真实方案台账 ({real.source}): {real.tasks} 项任务, 首月报送 {real.reports} 次")
+        typer.echo(f"    其后按完成时限销号 {real.completed} 项, 长期推进 {real.ongoing} 项")
     typer.echo(f"  效能监察: {build.oversight.raised} 张督办单")
     clocks = build.final_tick.clocks
     typer.echo(f"  当前扫描: {dict(clocks.actions) or '无变化'}")

@@ -1,7 +1,8 @@
 """Builds the demo database: schema, county, and a month of every module's activity.
 
 The modules play their month in the order the work flows: applications at the window (and the general intake
-form), hotline requests, certificates, then ratings of what was finished, the reform ledger, the evaluation's
+form), hotline requests, certificates, then ratings of what was finished, the reform ledgers (the county's own
+plan, and a real seed plan when ../shared/seeds is there), the evaluation's
 entered indicators, and last the supervision rules, which read what all the others left behind. Each step runs
 through the action layer at simulated instants; the runtime's clock is put back after each.
 """
@@ -22,6 +23,7 @@ from onestop.demo.county import DemoCounty, build_county
 from onestop.demo.evaluation import EvaluationSimulation, simulate_evaluation
 from onestop.demo.hotline import HotlineReport, simulate_hotline
 from onestop.demo.ledger import LedgerSimulation, simulate_ledger
+from onestop.demo.ledger_seed import SeedLedgerSimulation, simulate_seed_ledger
 from onestop.demo.oversight import OversightReport, simulate_oversight
 from onestop.demo.ratings import RatingsReport, simulate_ratings
 from onestop.demo.simulate import SimulationReport, simulate
@@ -39,6 +41,7 @@ class DemoBuild:
     certs: CertsReport
     ratings: RatingsReport
     ledger: LedgerSimulation
+    seed_ledger: SeedLedgerSimulation | None  # a real plan's ledger, when ../shared/seeds is there
     evaluation: EvaluationSimulation
     oversight: OversightReport
     final_tick: ScheduleReport
@@ -67,6 +70,7 @@ def build_demo(rt: Runtime, *, now: datetime, days: int = 30, seed: int = 2026) 
     certs = step(lambda: simulate_certs(rt, county, now=now))
     ratings = step(lambda: simulate_ratings(rt, county, now=now, seed=seed))
     ledger = step(lambda: simulate_ledger(rt, county, now=now))
+    seed_ledger = step(lambda: simulate_seed_ledger(rt, county))
     evaluation = step(lambda: simulate_evaluation(rt, county, now=now, seed=seed))
     oversight = step(lambda: simulate_oversight(rt, county, now=now, days=days, seed=seed))
     # Every clock and rule as the county finds them at `now`: what the first person to log in sees.
@@ -79,6 +83,7 @@ def build_demo(rt: Runtime, *, now: datetime, days: int = 30, seed: int = 2026) 
         certs=certs,
         ratings=ratings,
         ledger=ledger,
+        seed_ledger=seed_ledger,
         evaluation=evaluation,
         oversight=oversight,
         final_tick=final_tick,

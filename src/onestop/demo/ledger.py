@@ -58,7 +58,7 @@ def demo_plan_text(start: date) -> str:
     )
 
 
-def _staff(rt: Runtime, county: DemoCounty) -> dict[str, Actor]:
+def staff_by_unit(rt: Runtime, county: DemoCounty) -> dict[str, Actor]:
     """unit code → the account that reports for it."""
     by_unit: dict[str, Actor] = {}
     codes = {u.id: code for code, u in county.units.items()}
@@ -95,7 +95,7 @@ def _simulate(rt: Runtime, county: DemoCounty, now: datetime) -> LedgerSimulatio
         day = workdays[min(index, len(workdays) - 1)]
         return datetime.combine(day, time(hour, 0), TZ)
 
-    staff = _staff(rt, county)
+    staff = staff_by_unit(rt, county)
     supervisor = county.users["supervisor"].as_actor()
     rt.now = lambda: at(0, 9)
     plan = parse_text(demo_plan_text(start_day))

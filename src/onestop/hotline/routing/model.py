@@ -25,10 +25,14 @@ import numpy as np
 
 from onestop.errors import DomainError
 from onestop.hotline.routing.aliases import UnitNormalizer
+from onestop.hotline.routing.combine import CombineWeights, PlaceScorer
+from onestop.hotline.routing.places import PlaceIndex, unit_parts
+from onestop.hotline.routing.sparse import Csr
 from onestop.hotline.routing.svm import LinearModel, train_ovr_svm
 from onestop.hotline.routing.text import Vectorizer, base_lexicon, phrase_words
 
-FORMAT = "onestop-router/1"
+FORMAT = "onestop-router/2"
+_OLD_FORMATS = ("onestop-router/1",)  # no place and function model: plain classifier margins
 
 
 class RoutingError(DomainError):
@@ -79,6 +83,25 @@ class RouterConfig:
     tol: float = 0.1
     score_scale: float = 4.0  # softmax temperature turning margins into the scores printed
     seed: int = 0
+    # Place, function and recency evidence (:mod:`.combine`); 0 turns one off.
+    function_weight: float = 0.5
+    place_weight: float = 0.6
+    parent_weight: float = 0.2
+    conflict_weight: float = 0.4
+    recent_weight: float = 0.0
+    unseen_margin: float = -0.9
+    compose_functions: int = 4
+
+    def combine_weights(self) -> CombineWeights:
+        return CombineWeights(
+            self.function_weight,
+            self.place_weight,
+            self.parent_weight,
+            self.conflict_weight,
+            self.recent_weight,
+            self.unseen_margin,
+            self.compose_functions,
+        )
 
 
 @dataclass
@@ -91,6 +114,8 @@ class Router:
     normalizer: UnitNormalizer
     config: RouterConfig = field(default_factory=RouterConfig)
     info: dict[str, object] = field(default_factory=dict)
+    places: PlaceScorer | None = None
+    _class_of_key: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     # ---- prediction
 
@@ -102,7 +127,10 @@ class Router:
         """The k most likely units for each text, best first, with softmax scores."""
         if not texts:
             return []
-        margins = self.decision(texts)
+        x = self.vectorizer.transform(texts)
+        margins = self.model.decision(x)
+        if self.places is not None:
+            return self._predict_combined(texts, x, margins, k)
         k = min(k, len(self.units))
         top = np.argsort(-margins, axis=1, kind="stable")[:, :k]
         z = margins * self.config.score_scale
@@ -115,6 +143,40 @@ class Router:
                 Prediction(
                     tuple(self.units[c] for c in cols),
                     tuple(round(float(probs[row, c]), 4) for c in cols),
+                )
+            )
+        return out
+
+    def _predict_combined(self, texts: Sequence[str], x: Csr, margins: np.ndarray, k: int) -> list[Prediction]:
+        assert self.places is not None
+        total, composed = self.places.scores(texts, x, margins, self.config.combine_weights())
+        if self._class_of_key is None:
+            self._class_of_key = {self.normalizer.key(u): i for i, u in enumerate(self.units)}
+        class_of_key = self._class_of_key
+        scale = self.config.score_scale
+        out = []
+        for row in range(len(texts)):
+            added: list[tuple[str, float]] = []
+            for name, score in composed[row]:
+                known = class_of_key.get(self.normalizer.key(name))
+                if known is not None:
+                    # A unit history names, composed from the request's place: its margin may be low when few
+                    # of its own requests were seen; it scores at least as a composed one would.
+                    total[row, known] = max(total[row, known], score)
+                elif all(name != n for n, _ in added):
+                    added.append((name, score))
+            cols = np.argsort(-total[row], kind="stable")[: max(k, 1)]
+            cands = [(self.units[c], float(total[row, c])) for c in cols] + added
+            cands.sort(key=lambda c: -c[1])
+            best = cands[:k]
+            extra = np.array([s for _, s in added], dtype=np.float64)
+            z = np.concatenate([total[row].astype(np.float64), extra]) * scale
+            zmax = z.max()
+            norm = float(np.exp(z - zmax).sum())
+            out.append(
+                Prediction(
+                    tuple(n for n, _ in best),
+                    tuple(round(math.exp((s * scale) - zmax) / norm, 4) for _, s in best),
                 )
             )
         return out
@@ -135,9 +197,23 @@ class Router:
             "info": self.info,
             "word_weight": self.vectorizer.word_weight,
         }
+        extra: dict[str, np.ndarray] = {}
+        if self.places is not None:
+            sc = self.places
+            meta["places"] = sc.index.to_list()
+            meta["function_levels"] = list(sc.function_levels)
+            meta["function_bodies"] = list(sc.function_bodies)
+            meta["unit_places"] = [list(p) for p in sc.unit_places]
+            extra = {
+                "function_weights": sc.function_model.weights.astype(np.float16),
+                "function_bias": sc.function_model.bias,
+                "unit_function": sc.unit_function,
+                "log_recent": sc.log_recent,
+            }
         with Path(path).open("wb") as fh:
             np.savez_compressed(
                 fh,
+                **extra,
                 meta=np.array(json.dumps(meta, ensure_ascii=False)),
                 bigrams=np.array("\n".join(bigrams)),
                 words=np.array("\n".join(words)),
@@ -151,13 +227,26 @@ class Router:
         try:
             with np.load(Path(path), allow_pickle=False) as data:
                 meta = json.loads(str(data["meta"]))
-                if meta.get("format") != FORMAT:
+                if meta.get("format") != FORMAT and meta.get("format") not in _OLD_FORMATS:
                     raise RoutingError(f"不是路由模型文件: {path}", field="model")
                 bigrams = _split_lines(str(data["bigrams"]))
                 words = _split_lines(str(data["words"]))
                 idf = data["idf"].astype(np.float32)
                 weights = data["weights"].astype(np.float32)
                 bias = data["bias"].astype(np.float32)
+                scorer = None
+                if "function_weights" in data:
+                    scorer = PlaceScorer(
+                        PlaceIndex.from_list(meta["places"]),
+                        tuple(meta["function_levels"]),
+                        tuple(meta["function_bodies"]),
+                        LinearModel(
+                            data["function_weights"].astype(np.float32), data["function_bias"].astype(np.float32)
+                        ),
+                        data["unit_function"].astype(np.int64),
+                        tuple(tuple(p) for p in meta["unit_places"]),
+                        data["log_recent"].astype(np.float32),
+                    )
         except (OSError, ValueError, KeyError) as exc:
             raise RoutingError(f"无法读取路由模型 {path}: {exc}", field="model") from exc
         vectorizer = Vectorizer(
@@ -175,6 +264,7 @@ class Router:
             UnitNormalizer.from_list(meta.get("home", [])),
             config,
             dict(meta.get("info", {})),
+            scorer,
         )
 
 
@@ -263,6 +353,15 @@ def fit(
         tol=cfg.tol,
         seed=cfg.seed,
     )
+    scorer = _place_scorer(
+        x,
+        np.asarray(labels, dtype=np.int64),
+        np.asarray(weights),
+        units=[display[k] for k in keys],
+        names=name_counts,
+        n_history=len(rows),
+        cfg=cfg,
+    )
     info: dict[str, object] = {
         "history_rows": len(rows),
         "profiles": len(profiles),
@@ -270,7 +369,46 @@ def fit(
         "features": vectorizer.n_features,
         "newest": newest.isoformat() if newest else None,
     }
-    return Router(vectorizer, model, tuple(display[k] for k in keys), normalizer, cfg, info)
+    return Router(vectorizer, model, tuple(display[k] for k in keys), normalizer, cfg, info, scorer)
+
+
+def _place_scorer(
+    x: Csr,
+    labels: np.ndarray,
+    weights: np.ndarray,
+    *,
+    units: Sequence[str],
+    names: Iterable[str],
+    n_history: int,
+    cfg: RouterConfig,
+) -> PlaceScorer:
+    """The function classifier (same rows, labels folded to level + body) and the place tables."""
+    parts = [unit_parts(u) for u in units]
+    functions = sorted({(p.level, p.body) for p in parts})
+    column = {f: i for i, f in enumerate(functions)}
+    unit_function = np.array([column[(p.level, p.body)] for p in parts], dtype=np.int64)
+    function_model = train_ovr_svm(
+        x,
+        unit_function[labels],
+        len(functions),
+        c=cfg.c,
+        sample_weight=weights,
+        max_epochs=cfg.max_epochs,
+        tol=cfg.tol,
+        seed=cfg.seed,
+    )
+    # Recent activity: each unit's recency-weighted share of the history rows (the duty rows come after them).
+    mass = np.bincount(labels[:n_history], weights=weights[:n_history], minlength=len(units))
+    log_recent = np.log((mass + 0.5) / (mass.sum() + 0.5 * len(units))).astype(np.float32)
+    return PlaceScorer(
+        PlaceIndex.learn(names),
+        tuple(f[0] for f in functions),
+        tuple(f[1] for f in functions),
+        function_model,
+        unit_function,
+        tuple(p.places for p in parts),
+        log_recent,
+    )
 
 
 def _recency(day: date | None, newest: date | None, cfg: RouterConfig) -> float:
