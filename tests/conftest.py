@@ -17,11 +17,17 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine
 
+from onestop.actions.runtime import Runtime
+from onestop.auth import passwords
 from onestop.db.engine import make_engine
 from onestop.db.migrate import upgrade
 from onestop.db.tables import metadata
+
+# Chromium, the live server and logging in, for every browser test.
+pytest_plugins = ["tests.browser"]
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -102,6 +108,20 @@ def db(db_url: str) -> Iterator[Engine]:
     engine = make_engine(db_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def rt(db: Engine, travel: TravelClock) -> Runtime:
+    """The action layer on the test database; its clock is the ``travel`` fixture each directory defines."""
+    return Runtime(engine=db, now=travel)
+
+
+@pytest.fixture(scope="session")
+def fast_argon2() -> Iterator[None]:
+    """Argon2 at its smallest cost: the tests check logins and access, not the hash's strength."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+        yield
 
 
 @pytest.fixture

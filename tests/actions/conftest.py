@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
-from sqlalchemy.engine import Engine
 
 from onestop.actions.org import create_units, create_user
 from onestop.actions.runtime import Runtime
@@ -32,11 +31,6 @@ class County:
 @pytest.fixture
 def travel() -> TravelClock:
     return TravelClock(START)
-
-
-@pytest.fixture
-def rt(db: Engine, travel: TravelClock) -> Runtime:
-    return Runtime(engine=db, now=travel)
 
 
 @pytest.fixture

@@ -8,15 +8,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi import FastAPI
-from sqlalchemy.engine import Engine
 
 from onestop.actions.certs import issue_certificate
 from onestop.actions.intake import get_form, submit
 from onestop.actions.org import create_units, create_user, register_party
 from onestop.actions.runtime import Runtime
-from onestop.auth import passwords
 from onestop.db import org_repo
 from onestop.db.engine import write
 from onestop.org.parties import Party, PartyKind
@@ -46,22 +43,15 @@ class County:
     person: Party
 
 
-@pytest.fixture(autouse=True)
-def key_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test signs with keys of its own, in its own directory: never the repository's var/keys."""
-    directory = tmp_path / "keys"
-    monkeypatch.setenv("ONESTOP_CERT_KEY_DIR", str(directory))
-    return directory
+@pytest.fixture
+def key_dir(tmp_path: Path) -> Path:
+    """The test's own signing-key directory, where tests/conftest.py points ONESTOP_CERT_KEY_DIR for every test."""
+    return tmp_path / "keys"
 
 
 @pytest.fixture
 def travel() -> TravelClock:
     return TravelClock(START)
-
-
-@pytest.fixture
-def rt(db: Engine, travel: TravelClock) -> Runtime:
-    return Runtime(engine=db, now=travel)
 
 
 @pytest.fixture
@@ -88,11 +78,6 @@ def county(rt: Runtime, travel: TravelClock) -> County:
 
 PASSWORD = "Test-pass-2026"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @dataclass

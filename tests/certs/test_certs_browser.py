@@ -7,47 +7,21 @@ URL it holds is opened: what a phone does with the paper.
 from __future__ import annotations
 
 import io
-import shutil
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import zxingcpp
-from fastapi import FastAPI
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from tests.browser import login, new_page
 from tests.certs.conftest import PASSWORD, Issued
-from tests.conftest import require
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from web_server import serve_in_thread
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    require(executable is not None, "chromium is not on PATH (Debian: apt-get install -y chromium)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def base_url(app: FastAPI) -> Iterator[str]:
-    with serve_in_thread(app) as url:
-        yield url
-
 
 def _page(browser: Browser, base_url: str) -> Page:
-    context = browser.new_context(base_url=base_url, viewport={"width": 1100, "height": 1400}, locale="zh-CN")
-    return context.new_page()
+    return new_page(browser, base_url, {"width": 1100, "height": 1400})
 
 
 def test_typing_a_number_verifies_it(browser: Browser, base_url: str, issued: Issued) -> None:
@@ -67,12 +41,7 @@ def test_typing_a_number_verifies_it(browser: Browser, base_url: str, issued: Is
 def test_the_printed_qr_opens_the_verify_page_and_revocation_shows(
     browser: Browser, base_url: str, issued: Issued, tmp_path: Path
 ) -> None:
-    staff = _page(browser, base_url)
-    staff.goto("/login")
-    staff.fill("#username", "amrweb")
-    staff.fill("#password", PASSWORD)
-    staff.click("#login-form button[type=submit]")
-    staff.wait_for_load_state()
+    staff = login(_page(browser, base_url), base_url, "amrweb", PASSWORD)
     staff.goto(f"/certs/{issued.firm}/print")
     staff.screenshot(path=str(tmp_path / "print.png"), full_page=True)
     png = staff.locator("#cert-qr svg").screenshot(path=str(tmp_path / "qr.png"))

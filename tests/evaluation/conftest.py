@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import Engine
 
 from onestop.actions.org import create_units, create_user
 from onestop.actions.runtime import Runtime
@@ -87,11 +86,6 @@ def build_prefecture(rt: Runtime, clock: TravelClock) -> Prefecture:
 @pytest.fixture
 def travel() -> TravelClock:
     return TravelClock(START)
-
-
-@pytest.fixture
-def rt(db: Engine, travel: TravelClock) -> Runtime:
-    return Runtime(engine=db, now=travel)
 
 
 @pytest.fixture

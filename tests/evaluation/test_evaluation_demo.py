@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine
 
 from onestop.actions.evaluation import accepts_entries, evaluate_period, region_entries
 from onestop.actions.runtime import Runtime
-from onestop.auth import passwords
 from onestop.demo.county import build_county
 from onestop.demo.evaluation import simulate_evaluation
 from onestop.evaluation.entries import EntryStatus
@@ -22,14 +19,7 @@ from tests.conftest import TravelClock
 NOW = datetime(2026, 11, 20, 18, 0, tzinfo=TZ)
 
 
-@pytest.fixture
-def fast_hashing() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-        yield
-
-
-@pytest.mark.usefixtures("fast_hashing")
+@pytest.mark.usefixtures("fast_argon2")
 def test_demo_evaluation(db: Engine) -> None:
     clock = TravelClock(datetime(2026, 7, 1, 9, 0, tzinfo=TZ))
     rt = Runtime(engine=db, now=clock)

@@ -255,7 +255,10 @@ def test_evaluation_takes_the_platform_values(platform: Scenario, rt: Runtime) -
     good = card.component("gov_services.good_rating_rate")
     assert good.value.value == pytest.approx(25.0)
     assert "window.online_rate" not in evaluation.unavailable
-    assert "project.construction.time" in evaluation.unavailable  # 工程建设 is still entered
+    # 工程建设 is computed too now; no generic case is a 工程建设项目, so the value is missing, not entered
+    assert evaluation.unavailable == ()
+    construction = card.component("construction_permits.time").value
+    assert (construction.source, construction.value, construction.case_count) == ("missing", None, 0)
 
 
 def test_configured_finished_states_exist_in_the_real_kinds() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import Engine
 
 from onestop.actions.org import create_units, create_user
 from onestop.actions.runtime import Runtime
@@ -41,11 +40,6 @@ def teddycup() -> Path:
 @pytest.fixture
 def travel() -> TravelClock:
     return TravelClock(START)
-
-
-@pytest.fixture
-def rt(db: Engine, travel: TravelClock) -> Runtime:
-    return Runtime(engine=db, now=travel)
 
 
 @pytest.fixture

@@ -8,56 +8,27 @@ closed — every step on the pages, by the people whose step it is.
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from fastapi import FastAPI
+from playwright.sync_api import Browser, Page, expect
 
 from onestop.actions import hotline_kb as kb
-from onestop.auth import passwords
 from onestop.web.app import create_app
-from tests.conftest import require
+from tests.browser import logged_in
 from tests.hotline.hotline_helpers import PASSWORD, HotlineCounty, web_users
-from tests.web.web_server import serve_in_thread
 
-pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-sync"]
-
-
-@pytest.fixture(autouse=True)
-def fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    require(executable is not None, "chromium is not on PATH (Debian: apt-get install -y chromium)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("fast_argon2")]
 
 
 @pytest.fixture
-def base_url(hc: HotlineCounty) -> Iterator[str]:
+def app(hc: HotlineCounty) -> FastAPI:
     web_users(hc)
-    with serve_in_thread(create_app(hc.rt)) as url:
-        yield url
+    return create_app(hc.rt)
 
 
 def _page(browser: Browser, base_url: str, username: str) -> Page:
-    page = browser.new_context(base_url=base_url, locale="zh-CN").new_page()
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_load_state()
-    return page
+    return logged_in(browser, base_url, username, PASSWORD)
 
 
 def _act(page: Page, number: str, action: str, fields: dict[str, str] | None = None) -> None:

@@ -10,17 +10,11 @@ import pytest
 from onestop.actions import hotline_stats as hs
 from onestop.actions.audit import verify_all
 from onestop.actions.runtime import Runtime
-from onestop.auth import passwords
 from onestop.demo import hotline as demo
 from onestop.demo.county import build_county
 from onestop.worktime import TZ
 
-
-@pytest.fixture(autouse=True)
-def fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+pytestmark = pytest.mark.usefixtures("fast_argon2")
 
 
 def test_two_weeks_of_traffic_without_shared_data(rt: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,19 +10,13 @@ from fastapi.testclient import TestClient
 
 from onestop.actions import hotline as hl
 from onestop.actions import hotline_kb as kb
-from onestop.auth import passwords
 from onestop.hotline.kinds import Channel
 from onestop.web.app import create_app
 from tests.hotline.hotline_helpers import PASSWORD, HotlineCounty, complaint, web_users
 
+pytestmark = pytest.mark.usefixtures("fast_argon2")
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
-from sqlalchemy.engine import Engine
 
 from onestop.actions.org import create_units, create_user
 from onestop.actions.runtime import Runtime
@@ -52,11 +51,6 @@ class Zone:
 @pytest.fixture
 def travel() -> TravelClock:
     return TravelClock(START)
-
-
-@pytest.fixture
-def rt(db: Engine, travel: TravelClock) -> Runtime:
-    return Runtime(engine=db, now=travel)
 
 
 @pytest.fixture

@@ -3,16 +3,13 @@ done in time, 月调度 after the 25th, and the task whose deadline passed overd
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine
 
 from onestop.actions import ledger as actions
 from onestop.actions.runtime import Runtime
-from onestop.auth import passwords
 from onestop.demo.county import build_county
 from onestop.demo.ledger import simulate_ledger
 from onestop.worktime import TZ
@@ -21,14 +18,7 @@ from tests.conftest import TravelClock
 NOW = datetime(2026, 11, 20, 18, 0, tzinfo=TZ)  # a Friday; the month simulated starts Wed 21 October
 
 
-@pytest.fixture
-def fast_hashing() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-        yield
-
-
-@pytest.mark.usefixtures("fast_hashing")
+@pytest.mark.usefixtures("fast_argon2")
 def test_a_month_of_the_demo_ledger(db: Engine) -> None:
     clock = TravelClock(datetime(2026, 10, 20, 9, 0, tzinfo=TZ))
     rt = Runtime(engine=db, now=clock)

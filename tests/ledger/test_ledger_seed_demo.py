@@ -4,30 +4,20 @@ task closed at its deadline and the 长期推进 tasks left open."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine
 
 from onestop.actions import ledger as actions
 from onestop.actions.runtime import Runtime
-from onestop.auth import passwords
 from onestop.demo.county import build_county
 from onestop.demo.ledger_seed import counterpart, seed_file, simulate_seed_ledger
 from onestop.worktime import TZ
 from tests.conftest import SHARED_DATA, TravelClock, require
 
 SEEDS = SHARED_DATA.parent / "seeds"
-
-
-@pytest.fixture
-def fast_hashing() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-        yield
 
 
 def test_unit_names_map_to_the_county_counterpart() -> None:
@@ -43,7 +33,7 @@ def test_without_the_seeds_the_step_is_skipped(db: Engine, tmp_path: Path) -> No
     assert simulate_seed_ledger(rt, build_county(rt), folder=tmp_path) is None
 
 
-@pytest.mark.usefixtures("fast_hashing")
+@pytest.mark.usefixtures("fast_argon2")
 def test_the_real_plan_in_the_demo(db: Engine) -> None:
     require(seed_file(SEEDS) is not None, f"seed plans not found at {SEEDS}")
     clock = TravelClock(datetime(2026, 11, 20, 9, 0, tzinfo=TZ))

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from argon2 import PasswordHasher
 from fastapi import FastAPI
 from oversight_scenario import PASSWORD, START, County, build_county, build_october
-from sqlalchemy.engine import Engine
 
 from onestop.actions.runtime import Runtime
-from onestop.auth import passwords
 from onestop.web.app import create_app
 from tests.conftest import TravelClock
 
@@ -22,21 +17,8 @@ def travel() -> TravelClock:
 
 
 @pytest.fixture
-def rt(db: Engine, travel: TravelClock) -> Runtime:
-    return Runtime(engine=db, now=travel)
-
-
-@pytest.fixture
 def county(rt: Runtime, travel: TravelClock) -> County:
     return build_county(rt, travel)
-
-
-@pytest.fixture(scope="session")
-def fast_argon2() -> Iterator[None]:
-    """Argon2 with the smallest cost: the web tests check access, not the hash's strength."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-        yield
 
 
 @pytest.fixture

@@ -4,46 +4,17 @@ unit rectifies a 差评 on its case page (整改 done: 差评整改率 50 % → 
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-
 import pytest
-from fastapi import FastAPI
 from oversight_scenario import PASSWORD, County
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import require
-from tests.web.web_server import serve_in_thread
+from tests.browser import WIDE, logged_in
 
 pytestmark = pytest.mark.browser
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    require(executable is not None, "chromium is not on PATH (Debian: apt-get install -y chromium)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def base_url(app: FastAPI) -> Iterator[str]:
-    with serve_in_thread(app) as url:
-        yield url
-
 
 def _login(browser: Browser, base_url: str, username: str) -> Page:
-    page = browser.new_context(base_url=base_url, locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_load_state()
-    return page
+    return logged_in(browser, base_url, username, PASSWORD, WIDE)
 
 
 def test_supervisor_dashboard_and_the_scorecard_after_rectification(

@@ -12,7 +12,6 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import Engine
 
 from onestop.actions.cases import perform
 from onestop.actions.intake import get_form, submit
@@ -43,11 +42,6 @@ class County:
 @pytest.fixture
 def travel() -> TravelClock:
     return TravelClock(START)
-
-
-@pytest.fixture
-def rt(db: Engine, travel: TravelClock) -> Runtime:
-    return Runtime(engine=db, now=travel)
 
 
 STAFF = (

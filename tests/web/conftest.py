@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -18,11 +17,8 @@ from tests.conftest import TravelClock
 
 
 @pytest.fixture(scope="session", autouse=True)
-def fast_argon2() -> Iterator[None]:
-    """Argon2 with the smallest cost: the tests check the login logic, not the hash's strength."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-        yield
+def _cheap_hashes(fast_argon2: None) -> None:
+    """The tests check the login logic, not the hash's strength: Argon2 at its smallest cost for all of them."""
 
 
 @pytest.fixture(scope="session")

@@ -7,71 +7,19 @@ submits a request and finds it again by number and verification code. Screenshot
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, ViewportSize, expect
 from web_helpers import PASSWORD, County, person_values
-from web_server import ROOT, serve_in_thread
 
-from tests.conftest import IN_CI, require
+from tests.browser import login, new_page
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 DESKTOP: ViewportSize = {"width": 1280, "height": 860}
 PHONE: ViewportSize = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    require(executable is not None, "chromium is not on PATH (Debian: apt-get install -y chromium)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def base_url(app: FastAPI) -> Iterator[str]:
-    with serve_in_thread(app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if os.environ.get("ONESTOP_SCREENSHOTS") == "1" or IN_CI:
-        folder = ROOT / "docs" / "screenshots"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    return tmp_path_factory.mktemp("screenshots")
-
-
-def _page(browser: Browser, base_url: str, viewport: ViewportSize = DESKTOP) -> Page:
-    context = browser.new_context(base_url=base_url, viewport=viewport, locale="zh-CN")
-    return context.new_page()
-
-
-def _login(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_each_role_sees_its_own_workbench(browser: Browser, base_url: str, county: County, shots: Path) -> None:
@@ -85,8 +33,8 @@ def test_each_role_sees_its_own_workbench(browser: Browser, base_url: str, count
         "admin": ("全部办件", [], []),
     }
     for username, (heading, present, absent) in expectations.items():
-        page = _page(browser, base_url)
-        _login(page, username)
+        page = new_page(browser, base_url, DESKTOP)
+        login(page, base_url, username, PASSWORD)
         if username == "admin":
             expect(page.locator("h1")).to_contain_text("系统管理")
             page.goto("/workbench")
@@ -104,8 +52,8 @@ def test_each_role_sees_its_own_workbench(browser: Browser, base_url: str, count
 
 def test_clerk_acts_and_the_timeline_grows(browser: Browser, base_url: str, county: County, shots: Path) -> None:
     number = county.cases["pending"].number
-    page = _page(browser, base_url)
-    _login(page, "clerk")
+    page = new_page(browser, base_url, DESKTOP)
+    login(page, base_url, "clerk", PASSWORD)
     page.click(f'tr[data-number="{number}"] a')
     expect(page.locator("h1")).to_contain_text(number)
     entries = page.locator("#timeline li")
@@ -133,9 +81,9 @@ def test_clerk_acts_and_the_timeline_grows(browser: Browser, base_url: str, coun
 
 def test_stale_form_is_refused_with_409(browser: Browser, base_url: str, county: County) -> None:
     number = county.cases["pending"].number
-    first, second = _page(browser, base_url), _page(browser, base_url)
+    first, second = new_page(browser, base_url, DESKTOP), new_page(browser, base_url, DESKTOP)
     for page in (first, second):
-        _login(page, "clerk")
+        login(page, base_url, "clerk", PASSWORD)
         page.goto(f"/cases/{number}")
     first.click("#action-accept button[type=submit]")
     expect(first.locator(".alert-ok")).to_be_visible()
@@ -146,7 +94,7 @@ def test_stale_form_is_refused_with_409(browser: Browser, base_url: str, county:
 
 
 def test_public_submits_and_finds_the_submission(browser: Browser, base_url: str, county: County, shots: Path) -> None:
-    page = _page(browser, base_url, PHONE)
+    page = new_page(browser, base_url, PHONE)
     page.goto("/public")
     page.click("a[href='/public/apply/general']")
     values = person_values(40)
@@ -176,16 +124,16 @@ def test_public_submits_and_finds_the_submission(browser: Browser, base_url: str
 
 
 def test_citizen_account_and_admin_pages(browser: Browser, base_url: str, county: County, shots: Path) -> None:
-    page = _page(browser, base_url)
-    _login(page, "citizen")
+    page = new_page(browser, base_url, DESKTOP)
+    login(page, base_url, "citizen", PASSWORD)
     expect(page.locator("h1")).to_contain_text("我的申请")
     own = county.cases["own"].number
     page.click(f'tr[data-number="{own}"] a')
     expect(page.locator(".steps li")).to_have_count(2)
     page.context.close()
 
-    page = _page(browser, base_url)
-    _login(page, "admin")
+    page = new_page(browser, base_url, DESKTOP)
+    login(page, base_url, "admin", PASSWORD)
     page.goto("/admin/users")
     page.fill("#username", "liuyang")
     page.fill("#display_name", "住建局审批员 刘洋")

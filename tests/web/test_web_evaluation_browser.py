@@ -3,33 +3,20 @@ approves the value a department submitted; the approved value is then scored."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from web_helpers import PASSWORD, County
-from web_server import serve_in_thread
 
 from onestop.actions.runtime import Runtime
 from onestop.demo.county import DemoCounty
 from onestop.demo.evaluation import EvaluationSimulation, simulate_evaluation
-from tests.conftest import IN_CI, require
+from onestop.web.app import create_app
+from tests.browser import WIDE, logged_in
 
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    require(executable is not None, "chromium is not on PATH (Debian: apt-get install -y chromium)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -38,28 +25,13 @@ def sim(rt: Runtime, county: County) -> EvaluationSimulation:
 
 
 @pytest.fixture
-def base_url(app: FastAPI, sim: EvaluationSimulation) -> Iterator[str]:
-    with serve_in_thread(app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if IN_CI:
-        folder = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    return tmp_path_factory.mktemp("screenshots")
+def app(rt: Runtime, sim: EvaluationSimulation) -> FastAPI:
+    """The county's app, started once the quarter is simulated."""
+    return create_app(rt)
 
 
 def _page(browser: Browser, base_url: str, username: str) -> Page:
-    page = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_load_state()
-    return page
+    return logged_in(browser, base_url, username, PASSWORD, WIDE)
 
 
 def test_scores_tree_and_review(browser: Browser, base_url: str, sim: EvaluationSimulation, shots: Path) -> None:

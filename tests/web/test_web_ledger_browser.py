@@ -4,15 +4,13 @@ task shows overdue. Time travels through the Runtime's injectable clock (``Trave
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from fastapi import FastAPI
+from playwright.sync_api import Browser, Page, expect
 from web_helpers import PASSWORD
-from web_server import serve_in_thread
 
 from onestop.actions import ledger as actions
 from onestop.actions.org import create_units
@@ -25,12 +23,12 @@ from onestop.org.units import Unit, UnitKind
 from onestop.org.users import User
 from onestop.web.app import create_app
 from onestop.worktime import TZ
-from tests.conftest import IN_CI, TravelClock, require
+from tests.browser import WIDE, logged_in
+from tests.conftest import TravelClock, require
 
 pytestmark = pytest.mark.browser
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-sync"]
 IMPORTED = datetime(2021, 4, 20, 9, 30, tzinfo=TZ)  # the day after seed 003 was issued
 # 葛店开发区's units as the plan names them, except 区优化办, whose unit is named in full: the one to map.
 UNITS = {
@@ -59,16 +57,6 @@ def _seed_003() -> Path:
     return found[0]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    require(executable is not None, "chromium is not on PATH (Debian: apt-get install -y chromium)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def zone(rt: Runtime, clock: TravelClock, password_hash: str) -> dict[str, Unit]:
     clock.set(IMPORTED)
@@ -86,28 +74,13 @@ def zone(rt: Runtime, clock: TravelClock, password_hash: str) -> dict[str, Unit]
 
 
 @pytest.fixture
-def base_url(rt: Runtime, zone: dict[str, Unit]) -> Iterator[str]:
-    with serve_in_thread(create_app(rt)) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if IN_CI:
-        folder = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    return tmp_path_factory.mktemp("screenshots")
+def app(rt: Runtime, zone: dict[str, Unit]) -> FastAPI:
+    """The app on the zone alone: none of the web tests' county."""
+    return create_app(rt)
 
 
 def _page(browser: Browser, base_url: str, username: str) -> Page:
-    page = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_load_state()
-    return page
+    return logged_in(browser, base_url, username, PASSWORD, WIDE)
 
 
 def test_seed_003_import_report_and_overdue(  # noqa: PLR0917  (pytest fixtures)

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from argon2 import PasswordHasher
 from fastapi import FastAPI
-from sqlalchemy.engine import Engine
 from window_helpers import DEPARTMENTS, MONDAY, PASSWORD, County
 
 from onestop.actions.org import create_units, create_user
 from onestop.actions.runtime import Runtime
-from onestop.auth import passwords
 from onestop.demo.county import REGION_CODE, UNITS
 from onestop.org.roles import Role
 from onestop.org.units import Unit, UnitKind
@@ -22,21 +17,13 @@ from tests.conftest import TravelClock
 
 
 @pytest.fixture(scope="session", autouse=True)
-def fast_argon2() -> Iterator[None]:
-    """Argon2 at its smallest cost: these tests log in, they do not test the hash."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-        yield
+def _cheap_hashes(fast_argon2: None) -> None:
+    """These tests log in, they do not test the hash: Argon2 at its smallest cost for all of them."""
 
 
 @pytest.fixture
 def travel() -> TravelClock:
     return TravelClock(MONDAY)
-
-
-@pytest.fixture
-def rt(db: Engine, travel: TravelClock) -> Runtime:
-    return Runtime(engine=db, now=travel)
 
 
 @pytest.fixture

@@ -7,55 +7,17 @@ its 营业执照 is 免提交.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-
 import pytest
-from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from window_helpers import PASSWORD, County, credit_code
 
-from tests.conftest import require
+from tests.browser import WIDE, logged_in
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    require(executable is not None, "chromium is not on PATH (Debian: apt-get install -y chromium)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def base_url(app: FastAPI) -> Iterator[str]:
-    from tests.web.web_server import serve_in_thread
-
-    with serve_in_thread(app) as url:
-        yield url
-
 
 def _session(browser: Browser, base_url: str, username: str) -> Page:
-    page = browser.new_context(base_url=base_url, locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_load_state()
-    return page
+    return logged_in(browser, base_url, username, PASSWORD, WIDE)
 
 
 def _tick_all(page: Page) -> None:

@@ -207,7 +207,7 @@ def register_request(
             )
         )
         if dispatch_to is not None:
-            case = _dispatch_in(conn, case, actor, dispatch_to, tree, current, wt, now, events)
+            case = _dispatch_in(_Tx(conn, tree, current, wt, now, events), case, actor, dispatch_to)
     rt.committed(events)
     return Registered(case, code, duplicates)
 
@@ -257,10 +257,10 @@ def duplicates_of(rt: Runtime, actor: Actor, number: str) -> list[Match]:
 
 def _load_request(conn: Connection, number: str, *, for_update: bool = False) -> Case:
     try:
-        case = repo.load_case(conn, number.strip().upper(), for_update=for_update)
+        case: Case | None = repo.load_case(conn, number.strip().upper(), for_update=for_update)
     except NotFound:
-        raise NotFound(f"工单 {number} 不存在或您无权查看", field="number") from None
-    if case.kind != REQUEST:
+        case = None
+    if case is None or case.kind != REQUEST:
         raise NotFound(f"工单 {number} 不存在或您无权查看", field="number")
     return case
 
@@ -275,6 +275,14 @@ def _request_row(conn: Connection, case: Case) -> RowMapping:
 def _co_unit_ids(case: Case) -> list[int]:
     raw = case.payload.get("co_unit_ids") or []
     return [int(v) for v in raw] if isinstance(raw, list) else []
+
+
+def _required(text: str, message: str, field_name: str) -> str:
+    """The stripped text of a field the action cannot go without; blank is refused, naming the field."""
+    value = text.strip()
+    if not value:
+        raise HotlineError(message, field=field_name)
+    return value
 
 
 def _act(  # noqa: PLR0917  (positional like engine.decide, which it wraps)
@@ -299,7 +307,30 @@ def _act(  # noqa: PLR0917  (positional like engine.decide, which it wraps)
     return new
 
 
-Work = Callable[[Connection, Case, UnitTree, HotlineSettings, WorkingTime, datetime, list[Event]], Case]
+@dataclass(frozen=True)
+class _Tx:
+    """One action's transaction and what every step in it reads once: the unit tree, the settings, the clock."""
+
+    conn: Connection
+    tree: UnitTree
+    current: HotlineSettings
+    wt: WorkingTime
+    now: datetime
+    events: list[Event]
+
+    def act(self, case: Case, action: str, actor: Actor, data: Mapping[str, Any], **changes: Any) -> Case:
+        return _act(self.conn, case, action, actor, data, self.wt, self.now, self.events, **changes)
+
+    def withdraw_assisting(self, case: Case, actor: Actor, reason: str) -> None:
+        """The co-units still assisting on ``case`` are withdrawn: their part ends with the lead unit's."""
+        for child in repo.load_children(self.conn, case.id or 0):
+            if child.kind == DISPATCH and child.state == "assisting":
+                locked = repo.load_case_by_id(self.conn, child.id or 0, for_update=True)
+                self.act(locked, "withdraw", actor, {"reason": reason})
+
+
+Work = Callable[[_Tx, Case], Case]
+Check = Callable[[_Tx, Case], None]
 
 
 def _run(rt: Runtime, actor: Actor, number: str, expected_version: int | None, work: Work) -> Case:
@@ -316,9 +347,30 @@ def _run(rt: Runtime, actor: Actor, number: str, expected_version: int | None, w
                 f"现为第 {case.version} 版），请刷新后重试",
                 field="version",
             )
-        result = work(conn, case, tree, load_settings(conn), wt, now, events)
+        result = work(_Tx(conn, tree, load_settings(conn), wt, now, events), case)
     rt.committed(events)
     return result
+
+
+def _plain(action: str, actor: Actor, data: Mapping[str, Any]) -> Work:
+    """An action whose data is known before the request is loaded (the caller has checked the actor)."""
+
+    def work(tx: _Tx, case: Case) -> Case:
+        return tx.act(case, action, actor, data)
+
+    return work
+
+
+def _unit_work(action: str, actor: Actor, data: Mapping[str, Any], check: Check | None = None) -> Work:
+    """A unit's action: only the unit holding the request may take it, and ``check`` may refuse it."""
+
+    def work(tx: _Tx, case: Case) -> Case:
+        access_unit_action(actor, case, tx.tree)
+        if check is not None:
+            check(tx, case)
+        return tx.act(case, action, actor, data)
+
+    return work
 
 
 # -- 派单 -----------------------------------------------------------------------------------------------------
@@ -333,32 +385,19 @@ def _unit_name(tree: UnitTree, unit_id: int, field_name: str) -> str:
     return unit.name
 
 
-def _dispatch_in(  # noqa: PLR0917
-    conn: Connection,
-    case: Case,
-    actor: Actor,
-    order: DispatchOrder,
-    tree: UnitTree,
-    current: HotlineSettings,
-    wt: WorkingTime,
-    now: datetime,
-    events: list[Event],
-) -> Case:
+def _dispatch_in(tx: _Tx, case: Case, actor: Actor, order: DispatchOrder) -> Case:
     if order.designate:
         access_center_review(actor)
     else:
         access_center(actor)
-    lead = _unit_name(tree, order.lead_unit_id, "lead_unit_id")
+    lead = _unit_name(tx.tree, order.lead_unit_id, "lead_unit_id")
     co_ids = list(dict.fromkeys(u for u in order.co_unit_ids if u != order.lead_unit_id))
-    co_names = [_unit_name(tree, u, "co_unit_ids") for u in co_ids]
+    co_names = [_unit_name(tx.tree, u, "co_unit_ids") for u in co_ids]
     if order.designate and not order.reason.strip():
         raise HotlineError("指定承办须说明理由（如：职责争议，经研究确定）", field="reason")
     # The previous dispatch's co-units are withdrawn: the new lead unit decides whom to ask.
-    for child in repo.load_children(conn, case.id or 0):
-        if child.kind == DISPATCH and child.state == "assisting":
-            locked = repo.load_case_by_id(conn, child.id or 0, for_update=True)
-            _act(conn, locked, "withdraw", actor, {"reason": "工单已重新派单"}, wt, now, events)
-    sign_due = wt.deadline(now, Limit.parse(current.sign_window))
+    tx.withdraw_assisting(case, actor, "工单已重新派单")
+    sign_due = tx.wt.deadline(tx.now, Limit.parse(tx.current.sign_window))
     data: dict[str, Any] = {
         "lead_unit_id": order.lead_unit_id,
         "lead_unit": lead,
@@ -380,20 +419,20 @@ def _dispatch_in(  # noqa: PLR0917
     if order.suggested:
         data["suggested"] = list(order.suggested[:3])
     action = "designate" if order.designate else "dispatch"
-    new = _act(conn, case, action, actor, data, wt, now, events, unit_id=order.lead_unit_id)
+    new = tx.act(case, action, actor, data, unit_id=order.lead_unit_id)
     limit = new.payload.get("limit")
     for unit_id in co_ids:
         _open(
-            conn,
+            tx.conn,
             DISPATCH,
             actor=actor,
-            wt=wt,
-            now=now,
+            wt=tx.wt,
+            now=tx.now,
             unit_id=unit_id,
             payload={"title": new.payload.get("title"), "request": new.number, "limit": limit},
             party_id=None,
             parent_id=new.id,
-            events=events,
+            events=tx.events,
         )
     return new
 
@@ -402,40 +441,10 @@ def dispatch(
     rt: Runtime, actor: Actor, number: str, order: DispatchOrder, *, expected_version: int | None = None
 ) -> Case:
     """派单 (or, with ``order.designate``, 指定承办: the unit may then not return it)."""
-
-    def work(  # noqa: PLR0917
-        conn: Connection,
-        case: Case,
-        tree: UnitTree,
-        current: HotlineSettings,
-        wt: WorkingTime,
-        now: datetime,
-        events: list[Event],
-    ) -> Case:
-        return _dispatch_in(conn, case, actor, order, tree, current, wt, now, events)
-
-    return _run(rt, actor, number, expected_version, work)
+    return _run(rt, actor, number, expected_version, lambda tx, case: _dispatch_in(tx, case, actor, order))
 
 
 # -- the unit: 签收, 退单, 延期, 答复 ------------------------------------------------------------------------------
-
-
-def _unit_work(action: str, actor: Actor, data: Mapping[str, Any], check: Callable[..., None] | None = None) -> Work:
-    def work(  # noqa: PLR0917
-        conn: Connection,
-        case: Case,
-        tree: UnitTree,
-        current: HotlineSettings,
-        wt: WorkingTime,
-        now: datetime,
-        events: list[Event],
-    ) -> Case:
-        access_unit_action(actor, case, tree)
-        if check is not None:
-            check(case, current, now)
-        return _act(conn, case, action, actor, data, wt, now, events)
-
-    return work
 
 
 def accept(rt: Runtime, actor: Actor, number: str, *, expected_version: int | None = None) -> Case:
@@ -450,16 +459,8 @@ def _sign_due(case: Case) -> datetime | None:
 def return_request(rt: Runtime, actor: Actor, number: str, *, reason: str, expected_version: int | None = None) -> Case:
     """退单: only before signing for it, within the sign-for window, and never once designated."""
 
-    def work(  # noqa: PLR0917
-        conn: Connection,
-        case: Case,
-        tree: UnitTree,
-        current: HotlineSettings,
-        wt: WorkingTime,
-        now: datetime,
-        events: list[Event],
-    ) -> Case:
-        access_unit_action(actor, case, tree)
+    def work(tx: _Tx, case: Case) -> Case:
+        access_unit_action(actor, case, tx.tree)
         if case.state == "designated" or case.payload.get("designated"):
             raise HotlineError(
                 "该工单已由热线中心指定承办，不能退单（潍坊条例第二十二条）", field="return_reason", code="designated"
@@ -468,25 +469,24 @@ def return_request(rt: Runtime, actor: Actor, number: str, *, reason: str, expec
             state = get_kind(case.kind).states[case.state].label
             raise InvalidAction(f"当前状态「{state}」不能退单：退单须在签收前提出", field="return_reason")
         due = _sign_due(case)
-        if due is not None and now > due:
+        if due is not None and tx.now > due:
             raise HotlineError(
-                f"已超过退单时限（派单后 {current.sign_window} 内，截至 {due:%Y-%m-%d %H:%M}）",
+                f"已超过退单时限（派单后 {tx.current.sign_window} 内，截至 {due:%Y-%m-%d %H:%M}）",
                 field="return_reason",
                 code="return_window_passed",
             )
-        if not reason.strip():
-            raise HotlineError("请填写「退单理由」", field="return_reason")
+        why = _required(reason, "请填写「退单理由」", "return_reason")
         # Counted from the events, so a return made through the generic case page counts too.
-        returns = sum(1 for e in repo.load_events(conn, case) if e.action == "return") + 1
+        returns = sum(1 for e in repo.load_events(tx.conn, case) if e.action == "return") + 1
         data = {
-            "return_reason": reason.strip(),
+            "return_reason": why,
             "unit_id": case.unit_id,
             "payload": {"returns": returns},
         }
-        new = _act(conn, case, "return", actor, data, wt, now, events)
-        if returns >= current.returns_for_supervision:
+        new = tx.act(case, "return", actor, data)
+        if returns >= tx.current.returns_for_supervision:
             flag = {"reason": f"多次退单（{returns} 次），请协调确定承办单位", "returns": returns}
-            new = _act(conn, new, "flag_supervision", Actor.system(), flag, wt, now, events)
+            new = tx.act(new, "flag_supervision", Actor.system(), flag)
         return new
 
     return _run(rt, actor, number, expected_version, work)
@@ -521,10 +521,9 @@ def _extension(raw: str, case: Case, current: HotlineSettings) -> Limit:
 def request_extension(
     rt: Runtime, actor: Actor, number: str, *, extension: str, reason: str, expected_version: int | None = None
 ) -> Case:
-    def check(case: Case, current: HotlineSettings, now: datetime) -> None:
-        _extension(extension, case, current)
-        if not reason.strip():
-            raise HotlineError("请填写延期「理由」", field="reason")
+    def check(tx: _Tx, case: Case) -> None:
+        _extension(extension, case, tx.current)
+        _required(reason, "请填写延期「理由」", "reason")
 
     data = {"extension": extension.strip(), "reason": reason.strip()}
     return _run(rt, actor, number, expected_version, _unit_work("request_extension", actor, data, check))
@@ -543,28 +542,19 @@ def decide_extension(
     """The center approves (the requested time, or less) or refuses a unit's extension request."""
     access_center_review(actor)
 
-    def work(  # noqa: PLR0917
-        conn: Connection,
-        case: Case,
-        tree: UnitTree,
-        current: HotlineSettings,
-        wt: WorkingTime,
-        now: datetime,
-        events: list[Event],
-    ) -> Case:
+    def work(tx: _Tx, case: Case) -> Case:
         if case.state != "extension_requested":
             raise InvalidAction("该工单没有待审批的延期申请", field="extension")
         if not approve:
-            if not reason.strip():
-                raise HotlineError("不批准延期须说明理由", field="reason")
-            return _act(conn, case, "reject_extension", actor, {"reason": reason.strip()}, wt, now, events)
-        requested = _last_event_data(conn, case, "request_extension").get("extension")
+            why = _required(reason, "不批准延期须说明理由", "reason")
+            return tx.act(case, "reject_extension", actor, {"reason": why})
+        requested = _last_event_data(tx.conn, case, "request_extension").get("extension")
         amount = (extension or str(requested or "")).strip()
-        extra = _extension(amount, case, current)
+        extra = _extension(amount, case, tx.current)
         data = {"extension": str(extra), "unit_id": case.unit_id}
         if reason.strip():
             data["reason"] = reason.strip()
-        return _act(conn, case, "approve_extension", actor, data, wt, now, events)
+        return tx.act(case, "approve_extension", actor, data)
 
     return _run(rt, actor, number, expected_version, work)
 
@@ -577,16 +567,14 @@ def _last_event_data(conn: Connection, case: Case, action: str) -> Mapping[str, 
 
 
 def reply(rt: Runtime, actor: Actor, number: str, *, text: str, expected_version: int | None = None) -> Case:
-    if not text.strip():
-        raise HotlineError("请填写「答复内容」", field="reply")
-    data = {"reply": text.strip(), "payload": {"reply": text.strip()}}
+    answer = _required(text, "请填写「答复内容」", "reply")
+    data = {"reply": answer, "payload": {"reply": answer}}
     return _run(rt, actor, number, expected_version, _unit_work("reply", actor, data))
 
 
 def submit_opinion(rt: Runtime, actor: Actor, number: str, *, text: str) -> Case:
     """A co-unit's 协办意见 on its part (a ``hotline_dispatch`` case); the lead unit sees it on the request."""
-    if not text.strip():
-        raise HotlineError("请填写「协办意见」", field="opinion_text")
+    opinion = _required(text, "请填写「协办意见」", "opinion_text")
     wt, now = rt.working_time(), rt.now()
     events: list[Event] = []
     with write(rt.engine) as conn:
@@ -595,7 +583,7 @@ def submit_opinion(rt: Runtime, actor: Actor, number: str, *, text: str) -> Case
         if case.kind != DISPATCH:
             raise NotFound(f"协办单 {number} 不存在或您无权查看", field="number")
         access_unit_action(actor, case, tree)
-        new = _act(conn, case, "submit_opinion", actor, {"opinion_text": text.strip()}, wt, now, events)
+        new = _act(conn, case, "submit_opinion", actor, {"opinion_text": opinion}, wt, now, events)
     rt.committed(events)
     return new
 
@@ -609,45 +597,31 @@ def review_reply(
     """审核答复: approved → 待回访 (and every merged request gets the reply); else back to the unit."""
     access_center_review(actor)
 
-    def work(  # noqa: PLR0917
-        conn: Connection,
-        case: Case,
-        tree: UnitTree,
-        current: HotlineSettings,
-        wt: WorkingTime,
-        now: datetime,
-        events: list[Event],
-    ) -> Case:
+    def work(tx: _Tx, case: Case) -> Case:
         if not approve:
-            if not reason.strip():
-                raise HotlineError("退回重办须说明理由", field="reason")
-            return _act(conn, case, "send_back", actor, {"reason": reason.strip()}, wt, now, events)
-        visit_due = wt.deadline(now, Limit.parse(current.visit_window))
+            why = _required(reason, "退回重办须说明理由", "reason")
+            return tx.act(case, "send_back", actor, {"reason": why})
+        visit_due = tx.wt.deadline(tx.now, Limit.parse(tx.current.visit_window))
         data = {"unit_id": case.unit_id, "payload": {"visit_due": visit_due.at.isoformat()}}
-        new = _act(conn, case, "approve_reply", actor, data, wt, now, events)
-        for child in repo.load_children(conn, case.id or 0):
-            if child.kind == DISPATCH and child.state == "assisting":
-                locked = repo.load_case_by_id(conn, child.id or 0, for_update=True)
-                _act(conn, locked, "withdraw", actor, {"reason": "主办单位已答复办结"}, wt, now, events)
-        _share_reply(conn, new, visit_due.at, wt, now, events)
+        new = tx.act(case, "approve_reply", actor, data)
+        tx.withdraw_assisting(case, actor, "主办单位已答复办结")
+        _share_reply(tx, new, visit_due.at)
         return new
 
     return _run(rt, actor, number, expected_version, work)
 
 
-def _share_reply(  # noqa: PLR0917
-    conn: Connection, master: Case, visit_due: datetime, wt: WorkingTime, now: datetime, events: list[Event]
-) -> None:
+def _share_reply(tx: _Tx, master: Case, visit_due: datetime) -> None:
     """并单: each merged requester gets the master's reply and is visited on their own."""
     text = str(master.payload.get("reply") or "")
-    rows = conn.execute(
+    rows = tx.conn.execute(
         sa.select(cases.c.id)
         .join(hotline_requests, hotline_requests.c.case_id == cases.c.id)
         .where(hotline_requests.c.master_case_id == master.id, cases.c.state == "merged")
         .order_by(cases.c.id)
     ).all()
     for (case_id,) in rows:
-        locked = repo.load_case_by_id(conn, case_id, for_update=True)
+        locked = repo.load_case_by_id(tx.conn, case_id, for_update=True)
         data = {
             "reply": text,
             "master": master.number,
@@ -657,7 +631,7 @@ def _share_reply(  # noqa: PLR0917
                 "lead_unit": master.payload.get("lead_unit"),
             },
         }
-        _act(conn, locked, "share_reply", Actor.system(), data, wt, now, events)
+        tx.act(locked, "share_reply", Actor.system(), data)
 
 
 def return_visit(
@@ -674,15 +648,7 @@ def return_visit(
     access_center(actor)
     verdict = VisitResult.parse(result, field="result")
 
-    def work(  # noqa: PLR0917
-        conn: Connection,
-        case: Case,
-        tree: UnitTree,
-        current: HotlineSettings,
-        wt: WorkingTime,
-        now: datetime,
-        events: list[Event],
-    ) -> Case:
+    def work(tx: _Tx, case: Case) -> Case:
         if case.state != "visiting":
             raise InvalidAction("该工单尚未答复办结，不能回访", field="result")
         reopens = int(str(case.payload.get("reopens") or 0))
@@ -691,22 +657,22 @@ def return_visit(
             "result_label": verdict.label,
             "solved": solved,
             "unit_id": case.unit_id,
-            "payload": {"visit": {"result": verdict.value, "solved": solved, "at": now.isoformat()}},
+            "payload": {"visit": {"result": verdict.value, "solved": solved, "at": tx.now.isoformat()}},
         }
         if comment.strip():
             data["comment"] = comment.strip()
         if verdict is not VisitResult.UNSATISFIED:
-            return _act(conn, case, "visit_close", actor, data, wt, now, events)
+            return tx.act(case, "visit_close", actor, data)
         merged = case.payload.get("master") is not None
         if reopens >= 1 or merged or case.unit_id is None:
-            return _act(conn, case, "visit_review", actor, data, wt, now, events)
+            return tx.act(case, "visit_review", actor, data)
         # 重办: the unit gets a fresh limit (the event says so); the old clock's record stays in the events.
         data["payload"] = {**data["payload"], "reopens": reopens + 1, "reply": None}
         data["clock_restarted"] = True
         restarted = evolve(case, clock=None)
-        new, event = engine.decide(restarted, "visit_reopen", actor, data, now, wt)
-        repo.save_changes(conn, [(case, new, [event])], wt)
-        events.append(event)
+        new, event = engine.decide(restarted, "visit_reopen", actor, data, tx.now, tx.wt)
+        repo.save_changes(tx.conn, [(case, new, [event])], tx.wt)
+        tx.events.append(event)
         return new
 
     return _run(rt, actor, number, expected_version, work)
@@ -715,41 +681,20 @@ def return_visit(
 def conclude(rt: Runtime, actor: Actor, number: str, *, comment: str, expected_version: int | None = None) -> Case:
     """审核办结: the center (or a supervisor) closes a request still unsatisfied after 重办, with its finding."""
     access_center_review(actor)
-    if not comment.strip():
-        raise HotlineError("请填写「审核意见」", field="comment")
-
-    def work(  # noqa: PLR0917
-        conn: Connection,
-        case: Case,
-        tree: UnitTree,
-        current: HotlineSettings,
-        wt: WorkingTime,
-        now: datetime,
-        events: list[Event],
-    ) -> Case:
-        return _act(conn, case, "conclude", actor, {"comment": comment.strip()}, wt, now, events)
-
-    return _run(rt, actor, number, expected_version, work)
+    finding = _required(comment, "请填写「审核意见」", "comment")
+    return _run(rt, actor, number, expected_version, _plain("conclude", actor, {"comment": finding}))
 
 
 def merge(rt: Runtime, actor: Actor, number: str, *, master: str, expected_version: int | None = None) -> Case:
     """并单: ``number`` follows ``master`` (an open request, not itself merged)."""
     access_center(actor)
 
-    def work(  # noqa: PLR0917
-        conn: Connection,
-        case: Case,
-        tree: UnitTree,
-        current: HotlineSettings,
-        wt: WorkingTime,
-        now: datetime,
-        events: list[Event],
-    ) -> Case:
+    def work(tx: _Tx, case: Case) -> Case:
         target = master.strip().upper()
         if target == case.number:
             raise HotlineError("不能与自身并单", field="master")
         try:
-            main = _load_request(conn, target)
+            main = _load_request(tx.conn, target)
         except NotFound:
             raise HotlineError(f"主工单 {target} 不存在", field="master") from None
         if main.state not in OPEN_STATES:
@@ -759,8 +704,8 @@ def merge(rt: Runtime, actor: Actor, number: str, *, master: str, expected_versi
             "master": main.number,
             "payload": {"master": main.number, "lead_unit": main.payload.get("lead_unit")},
         }
-        new = _act(conn, case, "merge", actor, data, wt, now, events)
-        conn.execute(
+        new = tx.act(case, "merge", actor, data)
+        tx.conn.execute(
             sa.update(hotline_requests).where(hotline_requests.c.case_id == case.id).values(master_case_id=main.id)
         )
         return new
@@ -780,39 +725,33 @@ def direct_answer(
     """直接答复: a consultation answered on the spot (from the knowledge base when ``kb_entry_id``): closed."""
     access_center(actor)
 
-    def work(  # noqa: PLR0917
-        conn: Connection,
-        case: Case,
-        tree: UnitTree,
-        current: HotlineSettings,
-        wt: WorkingTime,
-        now: datetime,
-        events: list[Event],
-    ) -> Case:
+    def work(tx: _Tx, case: Case) -> Case:
         text = reply_text.strip()
         data: dict[str, Any] = {}
         if kb_entry_id is not None:
-            entry = conn.execute(
+            entry = tx.conn.execute(
                 sa.select(
                     hotline_kb.c.id, hotline_kb.c.answer, hotline_kb.c.valid_from, hotline_kb.c.valid_until
                 ).where(hotline_kb.c.id == kb_entry_id, hotline_kb.c.active.is_(True))
             ).first()
             if entry is None:
                 raise HotlineError(f"知识库条目 {kb_entry_id} 不存在或已停用", field="kb_entry_id")
-            today = now.date()
+            today = tx.now.date()
             if (entry.valid_from and entry.valid_from > today) or (entry.valid_until and entry.valid_until < today):
                 raise HotlineError(f"知识库条目 {kb_entry_id} 不在有效期内，请核实后答复", field="kb_entry_id")
             text = text or entry.answer
             data["kb_entry_id"] = kb_entry_id
-            conn.execute(sa.update(hotline_kb).where(hotline_kb.c.id == kb_entry_id).values(hits=hotline_kb.c.hits + 1))
-            conn.execute(
+            tx.conn.execute(
+                sa.update(hotline_kb).where(hotline_kb.c.id == kb_entry_id).values(hits=hotline_kb.c.hits + 1)
+            )
+            tx.conn.execute(
                 sa.update(hotline_requests).where(hotline_requests.c.case_id == case.id).values(kb_entry_id=kb_entry_id)
             )
         if not text:
             raise HotlineError("请填写「答复内容」", field="reply")
         data["reply"] = text
         data["payload"] = {"reply": text, "direct": True}
-        return _act(conn, case, "direct_answer", actor, data, wt, now, events)
+        return tx.act(case, "direct_answer", actor, data)
 
     return _run(rt, actor, number, expected_version, work)
 
@@ -820,21 +759,8 @@ def direct_answer(
 def reject(rt: Runtime, actor: Actor, number: str, *, reason: str, expected_version: int | None = None) -> Case:
     """不予受理 (not a matter for the hotline: emergencies to 110/119, court cases, repeated nuisance calls)."""
     access_center(actor)
-    if not reason.strip():
-        raise HotlineError("请填写不予受理的「理由」", field="reason")
-
-    def work(  # noqa: PLR0917
-        conn: Connection,
-        case: Case,
-        tree: UnitTree,
-        current: HotlineSettings,
-        wt: WorkingTime,
-        now: datetime,
-        events: list[Event],
-    ) -> Case:
-        return _act(conn, case, "reject", actor, {"reason": reason.strip()}, wt, now, events)
-
-    return _run(rt, actor, number, expected_version, work)
+    why = _required(reason, "请填写不予受理的「理由」", "reason")
+    return _run(rt, actor, number, expected_version, _plain("reject", actor, {"reason": why}))
 
 
 # -- the tick --------------------------------------------------------------------------------------------------

@@ -7,13 +7,13 @@ Reads only. Who may see a result is decided by the caller with ``onestop.window.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
 from onestop.actions.runtime import Runtime
 from onestop.actions.window import outstanding_deferred
@@ -172,17 +172,23 @@ def _timeline(events: Sequence[Event], kind: str) -> list[TimelineEntry]:
     return out
 
 
-def application_view(rt: Runtime, number: str) -> ApplicationView:
+def _load(conn: Connection, number: str, kind: str) -> Case:
+    """The case ``number`` if it is of ``kind``; anything else is not found, as an invisible case is."""
     from onestop.window.access import WindowNotFound
 
+    try:
+        case: Case | None = repo.load_case(conn, number.strip().upper())
+    except Exception:
+        case = None
+    if case is None or case.kind != kind:
+        raise WindowNotFound(f"办件 {number} 不存在或您无权查看", field="number")
+    return case
+
+
+def application_view(rt: Runtime, number: str) -> ApplicationView:
     now, wt = rt.now(), rt.working_time()
     with read(rt.engine) as conn:
-        try:
-            case = repo.load_case(conn, number.strip().upper())
-        except Exception:
-            raise WindowNotFound(f"办件 {number} 不存在或您无权查看", field="number") from None
-        if case.kind != APPLICATION:
-            raise WindowNotFound(f"办件 {number} 不存在或您无权查看", field="number")
+        case = _load(conn, number, APPLICATION)
         tree = org_repo.load_unit_tree(conn)
         party = None
         if case.party_id is not None:
@@ -232,34 +238,31 @@ def application_view(rt: Runtime, number: str) -> ApplicationView:
 
 
 def approval_view(rt: Runtime, number: str) -> tuple[ApprovalView, list[TimelineEntry]]:
-    from onestop.window.access import WindowNotFound
-
     now, wt = rt.now(), rt.working_time()
     with read(rt.engine) as conn:
-        try:
-            case = repo.load_case(conn, number.strip().upper())
-        except Exception:
-            raise WindowNotFound(f"办件 {number} 不存在或您无权查看", field="number") from None
-        if case.kind != APPROVAL:
-            raise WindowNotFound(f"办件 {number} 不存在或您无权查看", field="number")
+        case = _load(conn, number, APPROVAL)
         tree = org_repo.load_unit_tree(conn)
         return _approval_view(case, tree, wt, now), _timeline(repo.load_events(conn, case), case.kind)
+
+
+def _scoped_cases(
+    conn: Connection, actor: Actor, kind: str, states: Sequence[str], *, order: Sequence[Any], limit: int
+) -> tuple[UnitTree, Sequence[RowMapping]]:
+    """Cases of ``kind`` in ``states`` held within the actor's unit scope (none for an actor without one)."""
+    tree = org_repo.load_unit_tree(conn)
+    scope = sorted(unit_scope(actor, tree))
+    if not scope:
+        return tree, []
+    query = sa.select(cases).where(cases.c.kind == kind, cases.c.state.in_(list(states)), cases.c.unit_id.in_(scope))
+    return tree, conn.execute(query.order_by(*order).limit(limit)).mappings().all()
 
 
 def approval_queue(rt: Runtime, actor: Actor, *, limit: int = 200) -> list[ApprovalView]:
     """The approvals of the actor's department(s) still being worked, the most urgent first."""
     now, wt = rt.now(), rt.working_time()
+    order = (cases.c.due_at.is_(None), cases.c.due_at, cases.c.id)
     with read(rt.engine) as conn:
-        tree = org_repo.load_unit_tree(conn)
-        scope = sorted(unit_scope(actor, tree))
-        if not scope:
-            return []
-        rows = conn.execute(
-            sa.select(cases)
-            .where(cases.c.kind == APPROVAL, cases.c.state.in_(sorted(WORKING)), cases.c.unit_id.in_(scope))
-            .order_by(cases.c.due_at.is_(None), cases.c.due_at, cases.c.id)
-            .limit(limit)
-        ).mappings()
+        tree, rows = _scoped_cases(conn, actor, APPROVAL, sorted(WORKING), order=order, limit=limit)
         return [_approval_view(repo.row_to_case(r), tree, wt, now) for r in rows]
 
 
@@ -272,28 +275,21 @@ class DeskRow:
     outstanding: list[str]
 
 
+def _desk_rows(conn: Connection, rows: Iterable[RowMapping], wt: WorkingTime, now: datetime) -> list[DeskRow]:
+    out = []
+    for r in rows:
+        case = repo.row_to_case(r)
+        label, colour = _label(case)
+        out.append(DeskRow(case, label, colour, clock_view(case, now, wt), outstanding_deferred(conn, case.id or 0)))
+    return out
+
+
 def desk(rt: Runtime, actor: Actor, states: Sequence[str], *, limit: int = 200) -> list[DeskRow]:
     """Applications of the clerk's center in ``states`` (intake queue, issuance desk), oldest first."""
     now, wt = rt.now(), rt.working_time()
     with read(rt.engine) as conn:
-        tree = org_repo.load_unit_tree(conn)
-        scope = sorted(unit_scope(actor, tree))
-        if not scope:
-            return []
-        rows = conn.execute(
-            sa.select(cases)
-            .where(cases.c.kind == APPLICATION, cases.c.state.in_(list(states)), cases.c.unit_id.in_(scope))
-            .order_by(cases.c.id)
-            .limit(limit)
-        ).mappings()
-        out = []
-        for r in rows:
-            case = repo.row_to_case(r)
-            label, colour = _label(case)
-            out.append(
-                DeskRow(case, label, colour, clock_view(case, now, wt), outstanding_deferred(conn, case.id or 0))
-            )
-        return out
+        _, rows = _scoped_cases(conn, actor, APPLICATION, states, order=(cases.c.id,), limit=limit)
+        return _desk_rows(conn, rows, wt, now)
 
 
 def own_applications(rt: Runtime, actor: Actor, *, limit: int = 100) -> list[DeskRow]:
@@ -309,11 +305,4 @@ def own_applications(rt: Runtime, actor: Actor, *, limit: int = 100) -> list[Des
             .order_by(cases.c.id.desc())
             .limit(limit)
         ).mappings()
-        out = []
-        for r in rows:
-            case = repo.row_to_case(r)
-            label, colour = _label(case)
-            out.append(
-                DeskRow(case, label, colour, clock_view(case, now, wt), outstanding_deferred(conn, case.id or 0))
-            )
-        return out
+        return _desk_rows(conn, rows, wt, now)

@@ -12,7 +12,8 @@ tree). Each names:
   finished when decided (已办结，待出件), before it is issued and delivered; a kind not listed: its terminal
   states coloured green;
 * optional filters: ``payload`` (payload key → accepted values, e.g. the 企业开办 bundle), ``channels``,
-  ``owner_kinds``, ``in_person_actions``, ``min_level``, ``rated`` (the roles whose ratings count).
+  ``owner_kinds``, ``in_person_actions``, ``min_level``, ``rated`` (the roles whose ratings count),
+  ``material_statuses`` (which recorded material statuses count as handed in: 免提交 is not among them).
 
 A measure is available only while every kind it reads is registered (its module is installed); until then
 its indicator falls back to an approved entered value, exactly as for a measure nobody has written.
@@ -34,7 +35,9 @@ SOURCES_FILE = "sources.json"
 ROLES = ("application", "approval", "hotline", "rectification")
 STATISTICS = {
     "mean_workdays": "已办结办件从受理（计时开始）到办结的平均工作日数，受理当日不计",
-    "mean_children": "已办结办件平均经过的部门审批环节数（其下的审批子件数）",
+    "mean_children": "已办结办件平均经过的部门审批环节数（其下的审批子件数；分阶段的项目计各阶段之下的审批）",
+    "mean_materials": "已办结办件受理时申请人实际提交（含容缺后补）的材料平均件数，凭电子证照免提交的不计",
+    "mean_fees": "已办结办件所办事项按事项清单（办件记录的版本）应缴费用之和的平均值（元）",
     "mean_visits": "已办结办件申请人平均到现场次数：窗口提交计 1 次，每次须到场的补正等再计 1 次",
     "on_time_share": "本期办结的办件中，办结时未超期的比例",
     "closure_share": "本期受理（登记）的办件中，期末前已办结的比例",
@@ -61,6 +64,7 @@ class SourceSpec:
     in_person_actions: tuple[str, ...] = ()
     rated: tuple[str, ...] = ()
     min_level: int = 3
+    material_statuses: tuple[str, ...] = ()  # mean_materials: the material statuses that count as handed in
     finished_states: tuple[str, ...] = ()  # empty: the kind's terminal states coloured green (办结, 已批准 …)
     note: str = ""
 
@@ -133,6 +137,8 @@ def _spec(item: Mapping[str, Any]) -> SourceSpec:
     statistic = str(item.get("statistic") or "")
     if statistic not in STATISTICS:
         raise InvalidTree(f"计算方法 {code} 的 statistic 无效：{statistic}", field="statistic")
+    if statistic == "mean_materials" and not item.get("material_statuses"):
+        raise InvalidTree(f"计算方法 {code} 须列出计为已提交的材料状态（material_statuses）", field="material_statuses")
     roles = [item.get("kind"), item.get("children"), *(item.get("rated") or [])]
     for role in roles:
         if role is not None and role not in ROLES:
@@ -151,6 +157,7 @@ def _spec(item: Mapping[str, Any]) -> SourceSpec:
         in_person_actions=tuple(item.get("in_person_actions") or ()),
         rated=tuple(item.get("rated") or ()),
         min_level=int(item.get("min_level", 3)),
+        material_statuses=tuple(str(s) for s in item.get("material_statuses") or ()),
         finished_states=tuple(item.get("finished_states") or ()),
         note=str(item.get("note", "")),
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 COUNTS = (
     "received",
@@ -39,6 +39,37 @@ COUNTS = (
 RATES = ("on_time_rate", "reply_rate", "close_rate", "visit_rate", "satisfaction_rate", "solve_rate")
 CLOSING = frozenset({"visit_close", "conclude", "direct_answer", "reject"})
 VISITS = frozenset({"visit_close", "visit_reopen", "visit_review"})
+
+
+# Actions each event of which adds one to one count; ``reply`` and the visits count on conditions (``_count``).
+TALLIES = {
+    "approve_reply": "approved",
+    "share_reply": "approved",
+    "return": "returns",
+    "approve_extension": "extensions",
+    "merge": "duplicates",
+    "flag_supervision": "supervision",
+    "clock_overdue": "overdue",
+    "direct_answer": "direct",
+}
+
+
+class _Rate:
+    """A rate read off two of the row's counts, as the reports print it (``None`` where the base is 0)."""
+
+    def __init__(self, part: str, base: str) -> None:
+        self.part, self.base = part, base
+
+    @overload
+    def __get__(self, row: None, owner: type[Any]) -> _Rate: ...
+    @overload
+    def __get__(self, row: StatsRow, owner: type[Any]) -> float | None: ...
+    def __get__(self, row: StatsRow | None, owner: type[Any]) -> float | _Rate | None:
+        if row is None:
+            return self
+        part: int = getattr(row, self.part)
+        base: int = getattr(row, self.base)
+        return round(part / base, 4) if base else None
 
 
 @dataclass(frozen=True)
@@ -75,33 +106,12 @@ class StatsRow:
     overdue: int = 0
     extra: dict[str, int] = field(default_factory=dict)
 
-    @staticmethod
-    def _rate(a: int, b: int) -> float | None:
-        return round(a / b, 4) if b else None
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self._rate(self.on_time, self.replied)
-
-    @property
-    def reply_rate(self) -> float | None:
-        return self._rate(self.replied, self.received)
-
-    @property
-    def close_rate(self) -> float | None:
-        return self._rate(self.closed, self.received)
-
-    @property
-    def visit_rate(self) -> float | None:
-        return self._rate(self.visited, self.approved)
-
-    @property
-    def satisfaction_rate(self) -> float | None:
-        return self._rate(self.satisfied, self.visited)
-
-    @property
-    def solve_rate(self) -> float | None:
-        return self._rate(self.solved, self.visited)
+    on_time_rate = _Rate("on_time", "replied")
+    reply_rate = _Rate("replied", "received")
+    close_rate = _Rate("closed", "received")
+    visit_rate = _Rate("visited", "approved")
+    satisfaction_rate = _Rate("satisfied", "visited")
+    solve_rate = _Rate("solved", "visited")
 
     def add(self, other: StatsRow) -> None:
         for name in COUNTS:
@@ -168,22 +178,9 @@ def _count(r: StatsRow, e: EventFact, was_overdue: bool, by: str) -> None:
         r.replied += 1
         if not was_overdue:
             r.on_time += 1
-    elif action == "approve_reply":
-        r.approved += 1
-    elif action == "return":
-        r.returns += 1
-    elif action == "approve_extension":
-        r.extensions += 1
-    elif action == "merge":
-        r.duplicates += 1
-    elif action == "flag_supervision":
-        r.supervision += 1
-    elif action == "clock_overdue":
-        r.overdue += 1
-    elif action == "share_reply":
-        r.approved += 1
-    if action == "direct_answer":
-        r.direct += 1
+    tally = TALLIES.get(action)
+    if tally is not None:
+        setattr(r, tally, getattr(r, tally) + 1)
     if action in CLOSING:
         r.closed += 1
     if action in VISITS:

@@ -13,8 +13,9 @@ still answers 404 first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from onestop.actions import hotline as hl
 from onestop.actions import ledger, ratings
@@ -30,18 +31,20 @@ from onestop.web.module_pages import module_only
 from onestop.web.state import WebState
 
 
-class ModuleHandler(Protocol):
-    def __call__(
-        self,
-        state: WebState,
-        actor: Actor,
-        number: str,
-        *,
-        kind: str,
-        action: str,
-        values: Mapping[str, Any],
-        expected_version: int | None,
-    ) -> bool: ...
+@dataclass(frozen=True)
+class ModuleCall:
+    """One action asked of the modules' handlers, as ``act_in_module`` received it."""
+
+    state: WebState
+    actor: Actor
+    number: str
+    kind: str
+    action: str
+    values: Mapping[str, Any]
+    expected_version: int | None
+
+
+ModuleHandler = Callable[[ModuleCall], bool]
 
 
 def _text(values: Mapping[str, Any], name: str) -> str:
@@ -56,6 +59,11 @@ def _lines(values: Mapping[str, Any], name: str) -> list[str]:
     return [str(item).strip() for item in items if str(item).strip()]
 
 
+def _comment(values: Mapping[str, Any]) -> str:
+    """The comment, under the name the case page's form gives it (``opinion``) when not under its own."""
+    return _text(values, "comment") or _text(values, "opinion")
+
+
 def _check_offered(kind: str, action: str) -> None:
     """Refuses what the module only does itself (with its reason), system actions and unknown codes."""
     why = module_only(kind).get(action)
@@ -66,6 +74,12 @@ def _check_offered(kind: str, action: str) -> None:
         raise InvalidAction(f"「{get_kind(kind).label}」没有「{action}」这一操作", field="action")
     if spec.system_only:
         raise InvalidAction(f"「{spec.label}」由系统执行，不能手动操作", field="action")
+
+
+def _not_here(kind: str, action: str) -> InvalidAction:
+    """The refusal of an action the module takes only on its own page (once ``_check_offered`` has had its say)."""
+    _check_offered(kind, action)
+    return InvalidAction(f"「{get_kind(kind).label}」的「{action}」不能在此执行", field="action")
 
 
 # -- 12345 热线 ------------------------------------------------------------------------------------------------
@@ -92,69 +106,51 @@ def _visit_result(action: str, raw: str) -> str:
     return verdict.value
 
 
-def act_hotline(
-    state: WebState,
-    actor: Actor,
-    number: str,
-    *,
-    kind: str,
-    action: str,
-    values: Mapping[str, Any],
-    expected_version: int | None,
-) -> bool:
+def act_hotline(call: ModuleCall) -> bool:
     """A request's action through the hotline's own dispatch (the one its API and pages use); a co-unit's
     opinion through ``submit_opinion``."""
-    if kind not in (REQUEST, DISPATCH):
+    if call.kind not in (REQUEST, DISPATCH):
         return False
-    _check_offered(kind, action)
-    if kind == DISPATCH:
-        if action != "submit_opinion":
-            raise InvalidAction(f"「12345 协办」的「{action}」不能在此执行", field="action")
-        hl.submit_opinion(state.rt, actor, number, text=_text(values, "opinion_text"))
+    _check_offered(call.kind, call.action)
+    if call.kind == DISPATCH:
+        if call.action != "submit_opinion":
+            raise _not_here(call.kind, call.action)
+        hl.submit_opinion(call.state.rt, call.actor, call.number, text=_text(call.values, "opinion_text"))
         return True
     # Imported here: the web.api package imports web.api.cases, which imports this module's caller.
     from onestop.web.api.hotline import perform
 
-    data = dict(values)
+    action, data = call.action, dict(call.values)
     if action in VISITS:
-        data["result"] = _visit_result(action, _text(values, "result"))
-        data["comment"] = _text(values, "comment") or _text(values, "opinion")
+        data["result"] = _visit_result(action, _text(call.values, "result"))
+        data["comment"] = _comment(call.values)
         action = "visit"
-    perform(state, actor, number, action, data, expected_version)
+    perform(call.state, call.actor, call.number, action, data, call.expected_version)
     return True
 
 
 # -- 好差评 ----------------------------------------------------------------------------------------------------
 
 
-def act_ratings(
-    state: WebState,
-    actor: Actor,
-    number: str,
-    *,
-    kind: str,
-    action: str,
-    values: Mapping[str, Any],
-    expected_version: int | None,
-) -> bool:
+def act_ratings(call: ModuleCall) -> bool:
     """A rectification step through ``take_step`` (anonymous ones close themselves, no call-back on them); an
     appeal's decision through ``review_appeal`` (annulment and withdrawal of the rectification with it)."""
+    kind, action, rt = call.kind, call.action, call.state.rt
     if kind == RECTIFICATION:
         result = CALLBACK_ACTIONS.get(action)
         step = "callback" if result is not None else action
         if step not in ratings.STEPS:
-            _check_offered(kind, action)
-            raise InvalidAction(f"「差评整改」的「{action}」不能在此执行", field="action")
-        data = {key: _text(values, key) for key in ("note", "finding", "measures", "explanation", "reason")}
+            raise _not_here(kind, action)
+        data = {key: _text(call.values, key) for key in ("note", "finding", "measures", "explanation", "reason")}
         if result is not None:
             data["result"] = result.value
-        ratings.take_step(state.rt, number, step, actor, data, expected_version=expected_version)
+        ratings.take_step(rt, call.number, step, call.actor, data, expected_version=call.expected_version)
         return True
     if kind == RATING_APPEAL:
         if action not in ("approve", "reject"):
-            _check_offered(kind, action)
-            raise InvalidAction(f"「评价申诉」的「{action}」不能在此执行", field="action")
-        ratings.review_appeal(state.rt, number, actor, approve=action == "approve", reason=_text(values, "reason"))
+            raise _not_here(kind, action)
+        reason = _text(call.values, "reason")
+        ratings.review_appeal(rt, call.number, call.actor, approve=action == "approve", reason=reason)
         return True
     return False
 
@@ -171,29 +167,21 @@ def _percent(values: Mapping[str, Any]) -> int | None:
     return int(raw)
 
 
-def act_ledger(
-    state: WebState,
-    actor: Actor,
-    number: str,
-    *,
-    kind: str,
-    action: str,
-    values: Mapping[str, Any],
-    expected_version: int | None,
-) -> bool:
+def act_ledger(call: ModuleCall) -> bool:
     """A task's action through the ledger's functions (the lead unit's report consolidates co-units' inputs and
     files the month's report; 销号 and 撤销 close the open reports); a report's review likewise."""
+    kind, action, values = call.kind, call.action, call.values
     if kind not in (TASK, REPORT):
         return False
     _check_offered(kind, action)
-    rt, text = state.rt, _text(values, "text")
+    rt, number, actor, text = call.state.rt, call.number, call.actor, _text(values, "text")
     if kind == REPORT:
         if action == "accept":
             ledger.accept_report(rt, number, actor)
         elif action == "send_back":
             ledger.send_back_report(rt, number, actor, reason=_text(values, "reason"))
         else:
-            raise InvalidAction(f"「月调度报告」的「{action}」不能在此执行", field="action")
+            raise _not_here(kind, action)
         return True
     if action == "report":
         status = _text(values, "status") or "on_track"
@@ -204,20 +192,32 @@ def act_ledger(
     elif action == "submit":
         ledger.submit_completion(rt, number, actor, text=text, evidence=_lines(values, "evidence"))
     elif action == "review_report":
-        comment = _text(values, "comment") or _text(values, "opinion")
-        ledger.review_report(rt, number, actor, verdict=_text(values, "verdict"), comment=comment)
+        ledger.review_report(rt, number, actor, verdict=_text(values, "verdict"), comment=_comment(values))
     elif action == "send_back":
         ledger.send_back(rt, number, actor, reason=_text(values, "reason"))
     elif action == "complete":
-        ledger.complete(rt, number, actor, comment=_text(values, "comment") or _text(values, "opinion"))
+        ledger.complete(rt, number, actor, comment=_comment(values))
     elif action == "cancel":
         ledger.cancel(rt, number, actor, reason=_text(values, "reason"))
     else:
-        raise InvalidAction(f"「改革任务」的「{action}」不能在此执行", field="action")
+        raise _not_here(kind, action)
     return True
 
 
-HANDLERS: tuple[ModuleHandler, ...] = (window_handlers.act_generic, act_hotline, act_ratings, act_ledger)
+def act_window(call: ModuleCall) -> bool:
+    """The window's own handler, which takes its arguments one by one (its tests call it directly)."""
+    return window_handlers.act_generic(
+        call.state,
+        call.actor,
+        call.number,
+        kind=call.kind,
+        action=call.action,
+        values=call.values,
+        expected_version=call.expected_version,
+    )
+
+
+HANDLERS: tuple[ModuleHandler, ...] = (act_window, act_hotline, act_ratings, act_ledger)
 
 
 def act_in_module(
@@ -231,7 +231,5 @@ def act_in_module(
     expected_version: int | None,
 ) -> bool:
     """True when a module took the action; False leaves it to the engine's plain ``perform``."""
-    return any(
-        handler(state, actor, number, kind=kind, action=action, values=values, expected_version=expected_version)
-        for handler in HANDLERS
-    )
+    call = ModuleCall(state, actor, number, kind, action, values, expected_version)
+    return any(handler(call) for handler in HANDLERS)

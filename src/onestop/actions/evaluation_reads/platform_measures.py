@@ -25,9 +25,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
+from onestop.actions.evaluation_reads.catalogues import catalogue_for, items_fee
 from onestop.actions.evaluation_reads.computed import Measure, MeasureContext, Measurement, register_measure
 from onestop.cases.kinds import get_kind
-from onestop.db.tables import case_events, case_submissions, cases, units
+from onestop.db.tables import case_events, case_submissions, cases, units, window_materials
 from onestop.db.types import UTCDateTime
 from onestop.evaluation.sources import STATISTICS, SourceSpec, load_sources, source_kinds
 from onestop.worktime import TZ
@@ -178,12 +179,21 @@ def mean_workdays(ctx: MeasureContext, spec: SourceSpec, kinds: Mapping[str, str
 
 
 def _child_counts(ctx: MeasureContext, finished: sa.Subquery, child_kind: str) -> dict[int, int]:
+    """Sub-cases of ``child_kind`` per finished case: its children, and its children's children (a staged
+    project's approvals sit under its stages)."""
     child = cases.alias("child")
-    query = (
-        sa.select(child.c.parent_id, sa.func.count())
-        .where(child.c.kind == child_kind, child.c.parent_id.in_(sa.select(finished.c.id)))
-        .group_by(child.c.parent_id)
+    middle = cases.alias("middle")
+    ids = sa.select(finished.c.id)
+    direct = sa.select(child.c.parent_id.label("root"), child.c.id).where(
+        child.c.kind == child_kind, child.c.parent_id.in_(ids)
     )
+    nested = (
+        sa.select(middle.c.parent_id.label("root"), child.c.id)
+        .select_from(child.join(middle, middle.c.id == child.c.parent_id))
+        .where(child.c.kind == child_kind, middle.c.parent_id.in_(ids))
+    )
+    found = sa.union_all(direct, nested).subquery("found")
+    query = sa.select(found.c.root, sa.func.count()).group_by(found.c.root)
     return {int(parent): int(n) for parent, n in ctx.conn.execute(query)}
 
 
@@ -194,6 +204,37 @@ def mean_children(ctx: MeasureContext, spec: SourceSpec, kinds: Mapping[str, str
     tallies = _Tallies(ctx)
     for row in ctx.conn.execute(sa.select(finished.c.id, finished.c.number, finished.c.unit_id)):
         tallies.add(row.unit_id, row.number, counts.get(row.id, 0))
+    return tallies.means()
+
+
+def mean_materials(ctx: MeasureContext, spec: SourceSpec, kinds: Mapping[str, str]) -> dict[int, Measurement]:
+    """Materials the applicant handed in, as the application's material check recorded them at acceptance
+    (容缺 ones follow later but are handed in all the same; 免提交 and 告知承诺 ones never are)."""
+    finished = _finished(ctx, spec, kinds[spec.kind]).subquery("finished")
+    counts: dict[int, int] = dict(
+        ctx.conn.execute(
+            sa.select(window_materials.c.case_id, sa.func.count())
+            .where(
+                window_materials.c.case_id.in_(sa.select(finished.c.id)),
+                window_materials.c.status.in_(spec.material_statuses),
+            )
+            .group_by(window_materials.c.case_id)
+        ).all()
+    )
+    tallies = _Tallies(ctx)
+    for row in ctx.conn.execute(sa.select(finished.c.id, finished.c.number, finished.c.unit_id)):
+        tallies.add(row.unit_id, row.number, int(counts.get(row.id, 0)))
+    return tallies.means()
+
+
+def mean_fees(ctx: MeasureContext, spec: SourceSpec, kinds: Mapping[str, str]) -> dict[int, Measurement]:
+    """The fees of the items the application covers, from the catalogue release it recorded."""
+    columns = (cases.c.payload["items"].label("items"), cases.c.payload["catalog_hash"].as_string().label("release"))
+    tallies = _Tallies(ctx)
+    for row in ctx.conn.execute(_finished(ctx, spec, kinds[spec.kind], *columns)):
+        items = _json(row.items) or []
+        codes = [str(item.get("code")) for item in items if isinstance(item, dict)]
+        tallies.add(row.unit_id, row.number, float(items_fee(catalogue_for(row.release), codes)))
     return tallies.means()
 
 
@@ -324,6 +365,8 @@ Statistic = Callable[[MeasureContext, SourceSpec, Mapping[str, str]], dict[int, 
 _STATISTICS: dict[str, Statistic] = {
     "mean_workdays": mean_workdays,
     "mean_children": mean_children,
+    "mean_materials": mean_materials,
+    "mean_fees": mean_fees,
     "mean_visits": mean_visits,
     "on_time_share": on_time_share,
     "closure_share": closure_share,
@@ -351,6 +394,8 @@ def _source(spec: SourceSpec) -> str:
     parts.extend(f"限 {key} 为 {'、'.join(values)}" for key, values in spec.payload.items())
     if spec.statistic == "rating_share":
         parts.append(f"评价等级 ≥ {spec.min_level}")
+    if spec.material_statuses:
+        parts.append(f"计入材料状态 {'、'.join(spec.material_statuses)}")
     return "；".join(parts)
 
 

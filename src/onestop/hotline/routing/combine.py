@@ -26,12 +26,12 @@ from onestop.hotline.routing.svm import LinearModel
 
 @dataclass(frozen=True)
 class CombineWeights:
-    function: float = 0.5
+    function: float = 1.0
     place: float = 0.6
     parent: float = 0.2
     conflict: float = 0.4
     recent: float = 0.0
-    unseen_margin: float = -0.9
+    unseen_margin: float = -0.6
     compose_functions: int = 4  # functions tried per request when composing units
 
 

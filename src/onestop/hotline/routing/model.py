@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -84,12 +85,12 @@ class RouterConfig:
     score_scale: float = 4.0  # softmax temperature turning margins into the scores printed
     seed: int = 0
     # Place, function and recency evidence (:mod:`.combine`); 0 turns one off.
-    function_weight: float = 0.5
+    function_weight: float = 1.0
     place_weight: float = 0.6
     parent_weight: float = 0.2
     conflict_weight: float = 0.4
     recent_weight: float = 0.0
-    unseen_margin: float = -0.9
+    unseen_margin: float = -0.6
     compose_functions: int = 4
 
     def combine_weights(self) -> CombineWeights:
@@ -210,17 +211,17 @@ class Router:
                 "unit_function": sc.unit_function,
                 "log_recent": sc.log_recent,
             }
+        arrays: dict[str, Any] = {
+            "meta": np.array(json.dumps(meta, ensure_ascii=False)),
+            "bigrams": np.array("\n".join(bigrams)),
+            "words": np.array("\n".join(words)),
+            "idf": self.vectorizer.idf,
+            "weights": self.model.weights.astype(np.float16),
+            "bias": self.model.bias,
+            **extra,
+        }
         with Path(path).open("wb") as fh:
-            np.savez_compressed(
-                fh,
-                **extra,
-                meta=np.array(json.dumps(meta, ensure_ascii=False)),
-                bigrams=np.array("\n".join(bigrams)),
-                words=np.array("\n".join(words)),
-                idf=self.vectorizer.idf,
-                weights=self.model.weights.astype(np.float16),
-                bias=self.model.bias,
-            )
+            np.savez_compressed(fh, **arrays)
 
     @classmethod
     def load(cls, path: str | Path) -> Router:

@@ -7,6 +7,8 @@ through ``web.window_handlers`` (the same calls as the JSON API).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -191,46 +193,51 @@ def intake_submit(code: Code, request: Request, principal: PrincipalDep, form: F
 # -- the application page ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """How the last action on a case's page went: ``done`` (its code), or refused (``error``, on ``failed``)."""
+
+    done: str | None = None
+    error: DomainError | OrgError | None = None
+    failed: str | None = None
+
+
+def _case_page(request: Request, template: str, context: dict[str, Any], outcome: _Outcome) -> Response:
+    error = outcome.error
+    told = {"done": ACTION_LABELS.get(outcome.done or ""), "error": error, "failed": outcome.failed}
+    return render(request, template, {**context, **told}, status_code=error.status if error is not None else 200)
+
+
+def _acted(act: Callable[[], None], refused: Callable[[DomainError | OrgError], Response], then: str) -> Response:
+    """Takes the action and goes on to ``then``; refused, the case's page again says why (a 404 stays a 404)."""
+    try:
+        act()
+    except (DomainError, OrgError) as exc:
+        if exc.status == 404:
+            raise
+        return refused(exc)
+    return redirect(then)
+
+
 def _visible(state: WebState, actor: Actor, number: str) -> window_reads.ApplicationView:
     view = window_reads.application_view(state.rt, number)
     access_application(actor, view.case, state.units.get(), owner_id=view.owner_id, department_ids=view.department_ids)
     return view
 
 
-def _application_page(
-    request: Request,
-    state: WebState,
-    actor: Actor,
-    number: str,
-    *,
-    done: str | None = None,
-    error: DomainError | OrgError | None = None,
-    failed: str | None = None,
-) -> Response:
+def _application_page(request: Request, state: WebState, actor: Actor, number: str, outcome: _Outcome) -> Response:
     view = _visible(state, actor, number)
     clerk = actor.has_role(Role.WINDOW_CLERK) and view.case.unit_id in state.units.get().subtree_ids(actor.unit_id or 0)
     own = view.owner_id is not None and view.owner_id == actor.user_id
-    return render(
-        request,
-        "window/application.html",
-        {
-            "a": view,
-            "clerk": clerk,
-            "own": own,
-            "done": ACTION_LABELS.get(done or ""),
-            "error": error,
-            "failed": failed,
-            "now": state.rt.now(),
-        },
-        status_code=error.status if error is not None else 200,
-    )
+    context = {"a": view, "clerk": clerk, "own": own, "now": state.rt.now()}
+    return _case_page(request, "window/application.html", context, outcome)
 
 
 @router.get("/window/applications/{number}")
 def application(
     number: Number, request: Request, principal: PrincipalDep, state: StateDep, done: str | None = None
 ) -> Response:
-    return _application_page(request, state, page_actor(principal), number, done=done)
+    return _application_page(request, state, page_actor(principal), number, _Outcome(done=done))
 
 
 def _form_act(form: FormData) -> Any:
@@ -247,13 +254,11 @@ def application_act(
 ) -> Response:
     actor = page_actor(principal)
     checked_form(request, form, principal)
-    try:
-        act_on_application(state, actor, number, action, _form_act(form))
-    except (DomainError, OrgError) as exc:
-        if exc.status == 404:
-            raise
-        return _application_page(request, state, actor, number, error=exc, failed=action)
-    return redirect(f"/window/applications/{number}?done={action}")
+    return _acted(
+        lambda: act_on_application(state, actor, number, action, _form_act(form)),
+        lambda exc: _application_page(request, state, actor, number, _Outcome(error=exc, failed=action)),
+        f"/window/applications/{number}?done={action}",
+    )
 
 
 @router.get("/window/applications/{number}/notice")
@@ -275,39 +280,23 @@ def approvals(request: Request, principal: PrincipalDep, state: StateDep) -> Res
     return render(request, "window/approvals.html", {"rows": window_reads.approval_queue(state.rt, actor)})
 
 
-def _approval_page(
-    request: Request,
-    state: WebState,
-    actor: Actor,
-    number: str,
-    *,
-    done: str | None = None,
-    error: DomainError | OrgError | None = None,
-    failed: str | None = None,
-) -> Response:
+def _approval_page(request: Request, state: WebState, actor: Actor, number: str, outcome: _Outcome) -> Response:
     view, timeline = window_reads.approval_view(state.rt, number)
     access_approval_act(actor, view.case, state.units.get())
-    return render(
-        request,
-        "window/approval.html",
-        {
-            "ap": view,
-            "timeline": timeline,
-            "establishes": any(i.get("establishes_enterprise") for i in view.items),
-            "procedures": SPECIAL_PROCEDURES,
-            "done": ACTION_LABELS.get(done or ""),
-            "error": error,
-            "failed": failed,
-        },
-        status_code=error.status if error is not None else 200,
-    )
+    context = {
+        "ap": view,
+        "timeline": timeline,
+        "establishes": any(i.get("establishes_enterprise") for i in view.items),
+        "procedures": SPECIAL_PROCEDURES,
+    }
+    return _case_page(request, "window/approval.html", context, outcome)
 
 
 @router.get("/window/approvals/{number}")
 def approval(
     number: Number, request: Request, principal: PrincipalDep, state: StateDep, done: str | None = None
 ) -> Response:
-    return _approval_page(request, state, page_actor(principal), number, done=done)
+    return _approval_page(request, state, page_actor(principal), number, _Outcome(done=done))
 
 
 @router.post("/window/approvals/{number}/{action}")
@@ -316,15 +305,12 @@ def approval_act(
 ) -> Response:
     actor = page_actor(principal)
     checked_form(request, form, principal)
-    try:
-        act_on_approval(state, actor, number, action, _form_act(form))
-    except (DomainError, OrgError) as exc:
-        if exc.status == 404:
-            raise
-        return _approval_page(request, state, actor, number, error=exc, failed=action)
-    if action in ("approve", "deny"):
-        return redirect(f"/window/approvals?done={action}&number={number}")
-    return redirect(f"/window/approvals/{number}?done={action}")
+    decided = action in ("approve", "deny")  # the approval leaves the queue: back to the queue, saying which
+    return _acted(
+        lambda: act_on_approval(state, actor, number, action, _form_act(form)),
+        lambda exc: _approval_page(request, state, actor, number, _Outcome(error=exc, failed=action)),
+        f"/window/approvals?done={action}&number={number}" if decided else f"/window/approvals/{number}?done={action}",
+    )
 
 
 # -- issuance ------------------------------------------------------------------------------------------------
