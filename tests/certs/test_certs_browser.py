@@ -39,11 +39,11 @@ def test_typing_a_number_verifies_it(browser: Browser, base_url: str, issued: Is
 
 
 def test_the_printed_qr_opens_the_verify_page_and_revocation_shows(
-    browser: Browser, base_url: str, issued: Issued, tmp_path: Path
+    browser: Browser, base_url: str, issued: Issued, tmp_path: Path, shots: Path
 ) -> None:
     staff = login(_page(browser, base_url), base_url, "amrweb", PASSWORD)
     staff.goto(f"/certs/{issued.firm}/print")
-    staff.screenshot(path=str(tmp_path / "print.png"), full_page=True)
+    staff.screenshot(path=str(shots / "certificate-print.png"), full_page=True)
     png = staff.locator("#cert-qr svg").screenshot(path=str(tmp_path / "qr.png"))
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))
     assert [f.format for f in found] == [zxingcpp.BarcodeFormat.QRCode]

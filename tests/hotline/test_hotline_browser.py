@@ -8,6 +8,7 @@ closed — every step on the pages, by the people whose step it is.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -47,7 +48,7 @@ def _act(page: Page, number: str, action: str, fields: dict[str, str] | None = N
 
 
 def test_operator_answers_from_the_kb_and_a_complaint_goes_round(  # noqa: PLR0915
-    browser: Browser, base_url: str, hc: HotlineCounty
+    browser: Browser, base_url: str, hc: HotlineCounty, shots: Path
 ) -> None:
     kb.add_entry(
         hc.rt,
@@ -80,6 +81,7 @@ def test_operator_answers_from_the_kb_and_a_complaint_goes_round(  # noqa: PLR09
     op.fill("#f-text", "超市出售过期食品，店家拒绝退换。")
     expect(op.locator("#suggestions input[type=radio]")).to_have_count(3)
     expect(op.locator("#f-lead")).to_have_value(str(hc.units["SCJ"].id))
+    op.screenshot(path=str(shots / "hotline-console.png"), full_page=False)
     op.click("#do-dispatch")
     expect(op.locator("#case-state")).to_have_text("待签收")
     number = op.locator("#case-number").inner_text()

@@ -4,6 +4,8 @@ unit rectifies a 差评 on its case page (整改 done: 差评整改率 50 % → 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from oversight_scenario import PASSWORD, County
 from playwright.sync_api import Browser, Page, expect
@@ -18,7 +20,7 @@ def _login(browser: Browser, base_url: str, username: str) -> Page:
 
 
 def test_supervisor_dashboard_and_the_scorecard_after_rectification(
-    browser: Browser, base_url: str, october_web: County
+    browser: Browser, base_url: str, october_web: County, shots: Path
 ) -> None:
     supervisor = _login(browser, base_url, "supervisor")
     supervisor.goto("/oversight?period=2026-10")
@@ -30,6 +32,7 @@ def test_supervisor_dashboard_and_the_scorecard_after_rectification(
     expect(chart).to_be_visible()
     assert chart.evaluate("img => img.naturalWidth") > 100  # the SVG chart decoded and drawn
     expect(supervisor.locator("#bulletin-links a")).to_have_count(3)
+    supervisor.screenshot(path=str(shots / "oversight-dashboard.png"), full_page=False)
     # Drill down: 甲局's overdue cases in the workbench.
     row.locator('td[data-colour="overdue"] a').click()
     supervisor.wait_for_load_state()

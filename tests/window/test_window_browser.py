@@ -7,6 +7,8 @@ its 营业执照 is 免提交.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from window_helpers import PASSWORD, County, credit_code
@@ -41,7 +43,7 @@ def _departments_approve(browser: Browser, base_url: str, number: str, code: str
 
 
 def test_enterprise_bundle_parallel_approval_certificates_and_paperless_return(
-    browser: Browser, base_url: str, county: County
+    browser: Browser, base_url: str, county: County, shots: Path
 ) -> None:
     clerk = _session(browser, base_url, "clerk")
     clerk.goto("/window")
@@ -60,6 +62,7 @@ def test_enterprise_bundle_parallel_approval_certificates_and_paperless_return(
     clerk.click("#action-accept button[type=submit]")
     expect(clerk.locator(".alert-ok")).to_contain_text("已完成：受理")
     expect(clerk.locator("#approvals tbody tr")).to_have_count(6)
+    clerk.screenshot(path=str(shots / "window-bundle.png"), full_page=False)
 
     code = credit_code(88)
     _departments_approve(browser, base_url, number, code)
@@ -82,6 +85,8 @@ def test_enterprise_bundle_parallel_approval_certificates_and_paperless_return(
     exempt = clerk.locator('#materials tr[data-code="business_license"]')
     expect(exempt).to_contain_text("免提交")
     expect(exempt).to_contain_text("营业执照")
+    exempt.scroll_into_view_if_needed()
+    clerk.screenshot(path=str(shots / "window-paperless.png"), full_page=False)
     _tick_all(clerk)
     clerk.click("#submit-application")
     clerk.click("#open-application")
