@@ -72,3 +72,20 @@ def test_only_the_action_layer_and_db_write_tables() -> None:
         text = path.read_text(encoding="utf-8")
         for verb in ("sa.insert(", "sa.update(", "sa.delete("):
             assert verb not in text, f"{relative} writes with {verb}: go through the action layer"
+
+
+def test_every_audited_action_has_a_chinese_label() -> None:
+    """The administrators' audit page shows labels, not codes: every action written to the log has one."""
+    import re
+
+    from onestop.auth.audit import ACTION_LABELS
+
+    written: set[str] = set()
+    for path in sorted(SRC.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for call in re.finditer(r"audit\.record\((.{0,600}?)\n\s*\)", text, re.DOTALL):
+            written.update(re.findall(r'action="([a-z_]+)"', call.group(1)))
+            if 'action=f"oversight_{key}_' in call.group(1):
+                written.update(f"oversight_{k}_{v}" for k in ("rules", "scorecard") for v in ("set", "reset"))
+    assert len(written) >= 10
+    assert written - set(ACTION_LABELS) == set()

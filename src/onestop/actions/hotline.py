@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from onestop.access import code_hash
 from onestop.actions.cases import _join_parent, _open
+from onestop.actions.ratings import record_in
 from onestop.actions.runtime import Runtime
 from onestop.auth.crypto import new_code
 from onestop.cases import engine
@@ -56,6 +57,8 @@ from onestop.org.parties import Party, PartyKind
 from onestop.org.roles import Role
 from onestop.org.units import UnitKind, UnitTree
 from onestop.org.users import Actor
+from onestop.ratings.levels import Channel as RatingChannel
+from onestop.ratings.levels import Level
 from onestop.worktime import Limit, WorkingTime
 
 SETTINGS_KEY = "hotline"
@@ -662,7 +665,9 @@ def return_visit(
         if comment.strip():
             data["comment"] = comment.strip()
         if verdict is not VisitResult.UNSATISFIED:
-            return tx.act(case, "visit_close", actor, data)
+            closed = tx.act(case, "visit_close", actor, data)
+            _rate_visit(tx, closed, verdict, comment)
+            return closed
         merged = case.payload.get("master") is not None
         if reopens >= 1 or merged or case.unit_id is None:
             return tx.act(case, "visit_review", actor, data)
@@ -682,7 +687,60 @@ def conclude(rt: Runtime, actor: Actor, number: str, *, comment: str, expected_v
     """审核办结: the center (or a supervisor) closes a request still unsatisfied after 重办, with its finding."""
     access_center_review(actor)
     finding = _required(comment, "请填写「审核意见」", "comment")
-    return _run(rt, actor, number, expected_version, _plain("conclude", actor, {"comment": finding}))
+
+    def work(tx: _Tx, case: Case) -> Case:
+        closed = tx.act(case, "conclude", actor, {"comment": finding})
+        # The caller's last word was the 不满意 visit that sent the request to review: that is their rating,
+        # recorded now that the request is finished (the center's finding is its own, not the caller's).
+        visit = _last_event_data(tx.conn, closed, "visit_review")
+        raw = visit.get("result")
+        if isinstance(raw, str):
+            _rate_visit(tx, closed, VisitResult.parse(raw, field="result"), str(visit.get("comment") or ""))
+        return closed
+
+    return _run(rt, actor, number, expected_version, work)
+
+
+# 回访 → 好差评: the return visit is the request's rating on the phone channel (好差评全覆盖). The visit's three
+# answers map onto the five levels by their own words: 满意 → 4 满意, not 5 非常满意 — the caller chose the top of
+# a three-point question, which is not the "very" of the five-point one, and lifting every 满意 to 5 would
+# inflate the mean level against ratings by other channels (好评率 and 满意率 count 4 and 5 alike, so they do
+# not depend on the choice); 基本满意 → 3; 不满意 → 2 不满意, a 差评 (the caller did not say 非常不满意).
+VISIT_LEVELS: Mapping[VisitResult, Level] = {
+    VisitResult.SATISFIED: Level.SATISFIED,
+    VisitResult.BASIC: Level.BASICALLY_SATISFIED,
+    VisitResult.UNSATISFIED: Level.DISSATISFIED,
+}
+
+
+def _rate_visit(tx: _Tx, closed: Case, verdict: VisitResult, comment: str) -> None:
+    """Records the visit's rating for the request ``closed`` has just become, in the visit's transaction.
+
+    Ratings are for finished requests only, and a request at 待回访 is not finished: a 不满意 visit reopens it
+    (重办) or sends it to review. So the rating is taken when the request closes — by a 满意/基本满意 visit or
+    by 审核办结 after a 不满意 one — from the caller's verdict at that moment. A reopened request visited twice is
+    therefore rated once, by the visit that closed it; should a phone rating already exist, the first one
+    stands and the visit goes on (``record_in`` returns None). The responsible unit is the lead unit (the
+    request's owner), for a merged request its master's; a 差评 opens the unit's rectification here too."""
+    unit_id = closed.unit_id
+    if closed.payload.get("master") is not None:
+        master_id = tx.conn.execute(
+            sa.select(hotline_requests.c.master_case_id).where(hotline_requests.c.case_id == closed.id)
+        ).scalar()
+        if master_id is not None:
+            unit_id = tx.conn.execute(sa.select(cases.c.unit_id).where(cases.c.id == master_id)).scalar()
+    record_in(
+        tx.conn,
+        closed.number,
+        VISIT_LEVELS[verdict],
+        RatingChannel.PHONE,
+        anonymous=bool(closed.payload.get("anonymous")),
+        comment=comment,
+        unit_id=unit_id,
+        wt=tx.wt,
+        now=tx.now,
+        events=tx.events,
+    )
 
 
 def merge(rt: Runtime, actor: Actor, number: str, *, master: str, expected_version: int | None = None) -> Case:

@@ -11,7 +11,9 @@
   state), ``scorecards`` (per unit per period, ranked, 约谈), ``bulletin`` (the monthly bulletin's figures) and
   ``render_bulletin`` (.docx/.xlsx/.pdf), ``orders``.
 * Settings: ``current_rules`` / ``current_config`` (bundled data with the deployment's overrides),
-  ``set_rules`` / ``set_config`` (an administrator; checked before they are stored).
+  ``settings`` (both in force, with who overrode them when: supervisors and administrators),
+  ``set_rules`` / ``set_config`` and their TOML-text forms ``set_rules_text`` / ``set_config_text`` (an
+  administrator; checked whole before they are stored; every change and reset written to the audit log).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sqlalchemy.engine import Connection
 from onestop.access import NOT_FOUND_MESSAGE, access_case_by_number, access_case_guard
 from onestop.actions.cases import open_case, perform
 from onestop.actions.runtime import Runtime
+from onestop.auth import audit
 from onestop.cases.case import Case
 from onestop.cases.errors import NotFound, UnknownKind
 from onestop.cases.kinds import get_kind
@@ -38,10 +41,19 @@ from onestop.org.units import UnitTree
 from onestop.org.users import Actor
 from onestop.oversight import config as config_data
 from onestop.oversight import rules as rules_data
-from onestop.oversight.access import Region, access_oversight, access_raise, access_raise_on, access_region
+from onestop.oversight import settings as settings_data
+from onestop.oversight.access import (
+    Region,
+    access_oversight,
+    access_raise,
+    access_raise_on,
+    access_region,
+    access_settings,
+    access_settings_change,
+)
 from onestop.oversight.bulletin.figures import Bulletin, Topic, TypicalCase, assemble
 from onestop.oversight.config import ScoreConfig
-from onestop.oversight.errors import InvalidConfig, InvalidOrder, OrderOpen, OversightError, OversightForbidden
+from onestop.oversight.errors import InvalidConfig, InvalidOrder, OrderOpen, OversightError
 from onestop.oversight.kinds import ORDER
 from onestop.oversight.overview import UnitOverview, build_overview, totals
 from onestop.oversight.periods import Period
@@ -78,18 +90,68 @@ def current_config(rt: Runtime) -> ScoreConfig:
     return config_data.load_config(override if isinstance(override, Mapping) else None)
 
 
-def _admin(actor: Actor) -> None:
-    if not actor.has_role(Role.ADMIN):
-        raise OversightForbidden("只有管理员可以修改督办规则和考评设置")
+@dataclass(frozen=True)
+class SettingState:
+    """Whether an override is in force, and who stored it when (None: the bundled file)."""
+
+    override: Any
+    updated_at: datetime | None
+    updated_by: str | None
+
+    @property
+    def is_override(self) -> bool:
+        return self.override is not None
 
 
-def set_rules(rt: Runtime, actor: Actor, entries: Sequence[Mapping[str, Any]] | None) -> tuple[Rule, ...]:
+@dataclass(frozen=True)
+class Settings:
+    rules: tuple[Rule, ...]
+    rules_state: SettingState
+    config: ScoreConfig
+    config_document: dict[str, Any]  # the bundled file with the override laid over it: what is in force
+    config_state: SettingState
+
+
+def _state(conn: Connection, key: str) -> SettingState:
+    row = repo.load_setting_row(conn, key)
+    return SettingState(None, None, None) if row is None else SettingState(row.value, row.updated_at, row.updated_by)
+
+
+def settings(rt: Runtime, actor: Actor) -> Settings:
+    """The rules and scorecard settings in force, for a supervisor or an administrator."""
+    access_settings(actor)
+    with read(rt.engine) as conn:
+        rules_state, config_state = _state(conn, RULES_KEY), _state(conn, CONFIG_KEY)
+    rules = rules_data.parse_rules(rules_state.override) if rules_state.is_override else rules_data.load_rules()
+    override = config_state.override if isinstance(config_state.override, Mapping) else {}
+    document = config_data.merge(config_data.default_document(), override)
+    return Settings(rules, rules_state, config_data.parse_config(document), document, config_state)
+
+
+def _record(conn: Connection, rt: Runtime, actor: Actor, key: str, *, value: Any, ip: str | None) -> None:
+    # The settings row keeps only the latest who/when, and a reset deletes it: the audit log keeps them all.
+    audit.record(
+        conn,
+        at=rt.now(),
+        action=f"oversight_{key}_{'set' if value is not None else 'reset'}",
+        username=actor.username,
+        user_id=actor.user_id,
+        target=key,
+        ip=ip,
+        detail={"value": value} if value is not None else {},
+    )
+
+
+def set_rules(
+    rt: Runtime, actor: Actor, entries: Sequence[Mapping[str, Any]] | None, *, ip: str | None = None
+) -> tuple[Rule, ...]:
     """Replaces the rules (None: back to the bundled ones). Kinds must be installed, so a typo cannot
     silently turn a rule off."""
-    _admin(actor)
+    access_settings_change(actor)
     if entries is None:
         with write(rt.engine) as conn:
             repo.save_setting(conn, RULES_KEY, None, at=rt.now(), by=actor.username)
+            _record(conn, rt, actor, RULES_KEY, value=None, ip=ip)
         return rules_data.load_rules()
     parsed = rules_data.parse_rules(entries)
     for rule in parsed:
@@ -98,18 +160,39 @@ def set_rules(rt: Runtime, actor: Actor, entries: Sequence[Mapping[str, Any]] | 
                 get_kind(kind)
             except UnknownKind:
                 raise InvalidConfig(f"督办规则「{rule.code}」：办件类型「{kind}」未安装", field="kinds") from None
+    stored = [r.to_json() for r in parsed]
     with write(rt.engine) as conn:
-        repo.save_setting(conn, RULES_KEY, [r.to_json() for r in parsed], at=rt.now(), by=actor.username)
+        repo.save_setting(conn, RULES_KEY, stored, at=rt.now(), by=actor.username)
+        _record(conn, rt, actor, RULES_KEY, value=stored, ip=ip)
     return parsed
 
 
-def set_config(rt: Runtime, actor: Actor, override: Mapping[str, Any] | None) -> ScoreConfig:
+def set_config(rt: Runtime, actor: Actor, override: Mapping[str, Any] | None, *, ip: str | None = None) -> ScoreConfig:
     """Stores an override of the scorecard settings (merged over the bundled file; None removes it)."""
-    _admin(actor)
+    access_settings_change(actor)
+    if override:
+        settings_data.check_override_keys(override, config_data.default_document())
     parsed = config_data.load_config(override)  # refuses a bad override before anything is stored
+    stored = dict(override) if override else None
     with write(rt.engine) as conn:
-        repo.save_setting(conn, CONFIG_KEY, dict(override) if override else None, at=rt.now(), by=actor.username)
+        repo.save_setting(conn, CONFIG_KEY, stored, at=rt.now(), by=actor.username)
+        _record(conn, rt, actor, CONFIG_KEY, value=stored, ip=ip)
     return parsed
+
+
+def set_rules_text(rt: Runtime, actor: Actor, text: str, *, ip: str | None = None) -> tuple[Rule, ...]:
+    """A rules file (``[[rule]]`` tables, as ``rules show`` prints them) checked whole, then stored."""
+    access_settings_change(actor)
+    return set_rules(rt, actor, settings_data.rule_entries(settings_data.read_toml(text)), ip=ip)
+
+
+def set_config_text(rt: Runtime, actor: Actor, text: str, *, ip: str | None = None) -> ScoreConfig:
+    """A scorecard override (any part of ``data/scorecard.toml``'s shape) checked whole, then stored."""
+    access_settings_change(actor)
+    document = settings_data.read_toml(text)
+    if not document:
+        raise InvalidConfig("考评设置文件为空；恢复默认设置请用「恢复默认」", field="toml")
+    return set_config(rt, actor, document, ip=ip)
 
 
 # -- rules and raising orders ----------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from onestop.access import NOT_FOUND_MESSAGE, access_case, access_case_by_code
 from onestop.actions.cases import _open
 from onestop.actions.runtime import Runtime
 from onestop.cases import engine
-from onestop.cases.case import Case
+from onestop.cases.case import Case, evolve
 from onestop.cases.errors import NotFound, VersionConflict
 from onestop.cases.events import Event
 from onestop.cases.kinds import get_kind
@@ -170,6 +170,54 @@ def _rate(
             # Someone who may not see a case must not learn whether it exists (or is finished) either.
             _visible_or_404(actor, case, owner_id, tree)
         access.access_rate(actor, via, tree, case_unit_id=case.unit_id, owner_id=owner_id, by_code=by_code)
+    return _record(
+        conn, case, grade, via, comment=comment, tags=tags, anonymous=anonymous, wt=wt, now=now, events=events
+    )
+
+
+def record_in(
+    conn: Connection,
+    number: str,
+    grade: Level,
+    via: Channel,
+    *,
+    anonymous: bool,
+    comment: str,
+    unit_id: int | None,
+    wt: WorkingTime,
+    now: datetime,
+    events: list[Event],
+) -> RatingResult | None:
+    """A rating recorded inside another action's transaction and on its authority: the hotline's return visit
+    (回访) is the caller's rating by phone, and ``return_visit`` has already checked its operator, so no
+    ``access_rate`` here. The rules still hold: the case must be finished, and one rating per channel — a case
+    already rated by ``via`` keeps that rating and None is returned (the recording action must not fail on it).
+    ``unit_id`` is the responsible unit when it is not the case's owner (a merged request: its master's unit).
+    The comment is cut to the rating's limit rather than refused: the visit's own note keeps the whole text."""
+    case = repo.load_case(conn, number, for_update=True)
+    rated = conn.execute(sa.select(ratings.c.channel).where(ratings.c.case_id == case.id)).scalars().all()
+    if via.value in rated:
+        return None
+    if unit_id is not None:
+        case = evolve(case, unit_id=unit_id)
+    text = rules.clean_comment(comment.replace("\x00", "")[: rules.COMMENT_MAX])
+    return _record(conn, case, grade, via, comment=text, tags=[], anonymous=anonymous, wt=wt, now=now, events=events)
+
+
+def _record(
+    conn: Connection,
+    case: Case,
+    grade: Level,
+    via: Channel,
+    *,
+    comment: str,
+    tags: list[str],
+    anonymous: bool,
+    wt: WorkingTime,
+    now: datetime,
+    events: list[Event],
+) -> RatingResult:
+    """The rating row of the locked ``case`` (its ``unit_id`` answers for it) and, for a 差评, its rectification."""
     kind = get_kind(case.kind)
     rules.check_ratable(
         case.kind, kind.label, terminal=kind.is_terminal(case.state), state_label=kind.states[case.state].label

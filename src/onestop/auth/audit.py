@@ -30,6 +30,13 @@ ACTION_LABELS: dict[str, str] = {
     "unit_created": "创建单位",
     "token_created": "创建接口令牌",
     "token_revoked": "吊销接口令牌",
+    "cert_revoked": "注销电子证照",
+    "cert_exported": "导出电子证照",
+    "cert_key_rotated": "轮换发证密钥",
+    "oversight_rules_set": "修改督办规则",
+    "oversight_rules_reset": "恢复默认督办规则",
+    "oversight_scorecard_set": "修改综合考评权重",
+    "oversight_scorecard_reset": "恢复默认综合考评权重",
 }
 
 

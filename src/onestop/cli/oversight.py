@@ -1,4 +1,5 @@
-"""`onestop oversight`: the monthly bulletin (.docx/.xlsx/.pdf), unit scorecards, supervision rules."""
+"""`onestop oversight`: the monthly bulletin (.docx/.xlsx/.pdf), unit scorecards, supervision rules, and the
+deployment's settings (`rules show|set|reset`, `scorecard show|set|reset`: TOML in, TOML out)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import typer
 from onestop.errors import DomainError
 
 if TYPE_CHECKING:
+    from onestop.actions.oversight import SettingState
     from onestop.actions.runtime import Runtime
 
 app = typer.Typer(
@@ -21,8 +23,13 @@ app = typer.Typer(
     help="效能监察：月度通报（.docx/.xlsx/.pdf）、单位综合考评排名、督办规则。",
     no_args_is_help=True,
 )
-rules_app = typer.Typer(name="rules", help="督办规则：列出、运行", no_args_is_help=True)
+rules_app = typer.Typer(name="rules", help="督办规则：列出、运行、查看/修改/恢复默认", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+scorecard_app = typer.Typer(
+    name="scorecard", help="综合考评设置（权重、扣分、约谈、通报阈值）：查看/修改/恢复默认", no_args_is_help=True
+)
+app.add_typer(scorecard_app, name="scorecard")
+BAD_SETTINGS = 2  # a refused settings file: like a usage error, nothing was stored
 
 
 class BulletinFormat(StrEnum):
@@ -139,3 +146,112 @@ def rules_run_command(
     for raised in run.raised:
         typer.echo(f"督办单 {raised.order} ← {raised.subject}（{raised.rule}）")
     typer.echo(f"共发出督办单 {len(run.raised)} 件")
+
+
+# -- settings ----------------------------------------------------------------------------------------------------
+
+SettingsFile = Annotated[
+    Path, typer.Argument(help="TOML 文件", exists=True, dir_okay=False, readable=True, show_default=False)
+]
+
+
+def _header(what: str, state: SettingState, shipped: Path, command: str) -> str:
+    if not state.is_override:
+        return f"# {what}：内置默认设置（{shipped.name}）"
+    from onestop.worktime import TZ
+
+    assert state.updated_at is not None
+    when = state.updated_at.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+    return (
+        f"# {what}：本部署的覆盖设置（{state.updated_by} 于 {when} 修改；恢复默认：onestop oversight {command} reset）"
+    )
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        typer.echo(f"设置文件 {path} 不是 UTF-8 编码的文本", err=True)
+        raise typer.Exit(code=BAD_SETTINGS) from None
+
+
+@contextmanager
+def _settings_change() -> Iterator[Runtime]:
+    """A settings change as the command line's administrator: a refused file says why and exits 2."""
+    with _runtime() as rt:
+        try:
+            yield rt
+        except DomainError as exc:
+            typer.echo(exc.message, err=True)
+            raise typer.Exit(code=BAD_SETTINGS) from None
+
+
+@rules_app.command("show")
+def rules_show_command() -> None:
+    """以 TOML 打印生效的督办规则，并注明是内置默认还是本部署的覆盖设置。"""
+    from onestop.actions.oversight import CLI_ACTOR, settings
+    from onestop.oversight.rules import RULES_FILE
+    from onestop.oversight.settings import dump_toml, rules_document
+
+    with _runtime() as rt:
+        view = settings(rt, CLI_ACTOR)
+    typer.echo(_header("督办规则", view.rules_state, RULES_FILE, "rules"))
+    typer.echo(dump_toml(rules_document(view.rules)), nl=False)
+
+
+@rules_app.command("set")
+def rules_set_command(file: SettingsFile) -> None:
+    """以 TOML 文件（[[rule]] 表，格式同 rules show）替换督办规则；校验不通过则不保存（退出码 2）。"""
+    from onestop.actions.oversight import CLI_ACTOR, set_rules_text
+
+    text = _read(file)
+    with _settings_change() as rt:
+        rules = set_rules_text(rt, CLI_ACTOR, text)
+    typer.echo(f"督办规则已更新：{len(rules)} 条（{'、'.join(r.code for r in rules)}），下次运行规则时生效")
+
+
+@rules_app.command("reset")
+def rules_reset_command() -> None:
+    """删除本部署的覆盖设置，恢复内置默认督办规则。"""
+    from onestop.actions.oversight import CLI_ACTOR, set_rules
+
+    with _settings_change() as rt:
+        rules = set_rules(rt, CLI_ACTOR, None)
+    typer.echo(f"督办规则已恢复内置默认：{len(rules)} 条")
+
+
+@scorecard_app.command("show")
+def scorecard_show_command() -> None:
+    """以 TOML 打印生效的综合考评设置（内置默认叠加覆盖设置），并注明是否有覆盖设置。"""
+    from onestop.actions.oversight import CLI_ACTOR, settings
+    from onestop.oversight.config import CONFIG_FILE
+    from onestop.oversight.settings import dump_toml
+
+    with _runtime() as rt:
+        view = settings(rt, CLI_ACTOR)
+    typer.echo(_header("综合考评设置", view.config_state, CONFIG_FILE, "scorecard"))
+    if view.config_state.is_override:
+        typer.echo(f"# 覆盖的部分：{', '.join(sorted(view.config_state.override))}")
+    typer.echo(dump_toml(view.config_document), nl=False)
+
+
+@scorecard_app.command("set")
+def scorecard_set_command(file: SettingsFile) -> None:
+    """以 TOML 文件覆盖综合考评设置（可只写要改的部分，如 [weights] orders = 20）；校验不通过则不保存（退出码 2）。"""
+    from onestop.actions.oversight import CLI_ACTOR, set_config_text
+
+    text = _read(file)
+    with _settings_change() as rt:
+        config = set_config_text(rt, CLI_ACTOR, text)
+    weights = "、".join(f"{k} {v:g}" for k, v in config.weights.items())
+    typer.echo(f"综合考评设置已更新（权重：{weights}），下次计算考评时生效")
+
+
+@scorecard_app.command("reset")
+def scorecard_reset_command() -> None:
+    """删除本部署的覆盖设置，恢复内置默认的综合考评设置。"""
+    from onestop.actions.oversight import CLI_ACTOR, set_config
+
+    with _settings_change() as rt:
+        set_config(rt, CLI_ACTOR, None)
+    typer.echo("综合考评设置已恢复内置默认")

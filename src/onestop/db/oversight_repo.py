@@ -493,3 +493,20 @@ def save_setting(conn: Connection, key: str, value: Any, *, at: datetime, by: st
     conn.execute(sa.delete(oversight_settings).where(oversight_settings.c.key == key))
     if value is not None:
         conn.execute(sa.insert(oversight_settings).values(key=key, value=value, updated_at=at, updated_by=by))
+
+
+@dataclass(frozen=True)
+class StoredSetting:
+    value: Any
+    updated_at: datetime
+    updated_by: str
+
+
+def load_setting_row(conn: Connection, key: str) -> StoredSetting | None:
+    """The override with who stored it and when (None: the bundled file is in force)."""
+    row = conn.execute(
+        sa.select(oversight_settings.c.value, oversight_settings.c.updated_at, oversight_settings.c.updated_by).where(
+            oversight_settings.c.key == key
+        )
+    ).first()
+    return None if row is None else StoredSetting(row.value, row.updated_at, row.updated_by)

@@ -5,6 +5,8 @@
 * A supervisor sees the units of their region (``unit_scope``); an administrator sees every unit.
 * A region outside the viewer's scope does not exist for them (404), like a case they may not see.
 * Raising an order by hand is a supervisor's act, on a case of a unit in their scope.
+* The supervision rules and scorecard settings: supervisors read them (they explain the orders and ranks they
+  see), only an administrator changes them (they bind the whole deployment).
 """
 
 from __future__ import annotations
@@ -92,3 +94,19 @@ def access_raise_on(actor: Actor, tree: UnitTree, unit_id: UnitId | None) -> Non
     access_raise(actor)
     if unit_id is None or unit_id not in unit_scope(actor, tree):
         raise RegionNotFound("办件不存在或您无权查看", field="number")
+
+
+def access_settings(actor: Actor | None) -> Actor:
+    """Reading the rules and scorecard settings in force: supervisors and administrators (403 otherwise)."""
+    return access_oversight(actor)
+
+
+def may_change_settings(actor: Actor | None) -> bool:
+    return actor is not None and actor.has_role(Role.ADMIN)
+
+
+def access_settings_change(actor: Actor | None) -> Actor:
+    """Changing or resetting them: administrators only (403 otherwise, a supervisor included)."""
+    if actor is None or not may_change_settings(actor):
+        raise OversightForbidden("只有管理员可以修改督办规则和考评设置")
+    return actor
