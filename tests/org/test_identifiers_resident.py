@@ -176,3 +176,17 @@ def test_every_single_character_mutation_fails(
     mutated = number[:position] + replacement + number[position + 1 :]
     with pytest.raises(InvalidIdentifier, match="校验位错误"):
         validate_resident_id(mutated)
+
+
+@pytest.mark.parametrize("region", ["810000", "820000", "830000"])
+def test_residence_permits_of_hong_kong_macao_and_taiwan_residents_are_accepted(region: str) -> None:
+    """港澳台居民居住证 numbers use 810000/820000/830000; stdnum's table lacks 830000 (台湾 is 710000 there)."""
+    number = _with_check_digit(f"{region}19900101001")
+    assert validate_resident_id(number) == number
+    assert region_code_from_resident_id(number) == region
+    wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
+    assert "校验位错误" in _error(wrong).message  # the check digit still counts
+
+
+def test_a_code_that_is_no_region_is_still_refused() -> None:
+    assert "不是行政区划代码" in _error(_with_check_digit("84000019900101001")).message

@@ -152,7 +152,15 @@ def _first_non_digit(text: str) -> str:
     return "含有无效字符"
 
 
+# 港澳台居民居住证 (《港澳台居民居住证申领发放办法》, 2018) carry an 18-digit number in the 居民身份证 format with
+# these codes in place of a county: 香港 810000, 澳门 820000, 台湾 830000. stdnum's GB/T 2260 table has the first
+# two but not 830000 (台湾省 is 710000 there), which would refuse every 台湾居民's residence permit.
+RESIDENCE_PERMIT_REGIONS = {"810000": "香港", "820000": "澳门", "830000": "台湾"}
+
+
 def _region_problem(code: str, birth_year: int) -> str | None:
+    if code in RESIDENCE_PERMIT_REGIONS:
+        return None
     # stdnum's table marks each county name with the years it was in force: 东城区, [1983-]天山区,
     # [1983-1998]南山矿区,[1999-2001]南泉区,[2002-]达坂城区. Only a code retired before the holder was born
     # can never have been assigned to them.
