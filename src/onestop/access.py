@@ -197,6 +197,11 @@ def access_case_by_number(conn: Connection, actor: Actor, number: str, tree: Uni
     )
 
 
+def case_owner_id(conn: Connection, case_id: int | None) -> int | None:
+    """The public account that submitted the case (its owner), if one did."""
+    return conn.execute(sa.select(case_submissions.c.user_id).where(case_submissions.c.case_id == case_id)).scalar()
+
+
 def access_case_guard(actor: Actor, tree: UnitTree) -> CaseGuard:
     """A check for ``perform(..., guard=…)``: re-tests visibility on the row locked for the write."""
     return CaseGuard(actor, tree)
@@ -211,9 +216,7 @@ class CaseGuard:
         parent_unit_id = None
         if case.parent_id is not None:
             parent_unit_id = conn.execute(sa.select(cases.c.unit_id).where(cases.c.id == case.parent_id)).scalar()
-        owner_id = conn.execute(
-            sa.select(case_submissions.c.user_id).where(case_submissions.c.case_id == case.id)
-        ).scalar()
+        owner_id = case_owner_id(conn, case.id)
         if not access_case(self.actor, case, self.tree, parent_unit_id=parent_unit_id, owner_id=owner_id):
             raise NotFound(NOT_FOUND_MESSAGE.format(number=case.number), field="number")
 

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from onestop.access import NOT_FOUND_MESSAGE, access_case, access_case_by_code
+from onestop.access import NOT_FOUND_MESSAGE, access_case, access_case_by_code, case_owner_id
 from onestop.actions.cases import _open
 from onestop.actions.runtime import Runtime
 from onestop.cases import engine
@@ -40,7 +40,7 @@ from onestop.cases.kinds import get_kind
 from onestop.db import cases_repo as repo
 from onestop.db import org_repo
 from onestop.db.engine import read, write
-from onestop.db.tables import case_events, case_submissions, cases, rating_appeals, ratings, settings
+from onestop.db.tables import case_events, cases, rating_appeals, ratings, settings
 from onestop.org.roles import Role
 from onestop.org.units import UnitTree
 from onestop.org.users import Actor
@@ -163,7 +163,7 @@ def _rate(
     except NotFound:
         # The same words as for a case the rater may not see: numbers cannot be probed.
         raise NotFound(NOT_FOUND_MESSAGE.format(number=number), field="number") from None
-    owner_id = conn.execute(sa.select(case_submissions.c.user_id).where(case_submissions.c.case_id == case.id)).scalar()
+    owner_id = case_owner_id(conn, case.id)
     tree = org_repo.load_unit_tree(conn)
     if not access.may_rate(actor, via, tree, case_unit_id=case.unit_id, owner_id=owner_id, by_code=by_code):
         if not by_code:

@@ -27,7 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from onestop.access import code_hash
+from onestop.access import case_owner_id, code_hash
 from onestop.actions.cases import _open
 from onestop.actions.certs import issue_certificate, valid_certificates
 from onestop.actions.runtime import Runtime
@@ -736,8 +736,7 @@ def refuse(rt: Runtime, number: str, actor: Actor, *, reason: str, expected_vers
 
 
 def _owner(conn: Connection, case: Case) -> int | None:
-    value = conn.execute(sa.select(case_submissions.c.user_id).where(case_submissions.c.case_id == case.id)).scalar()
-    return None if value is None else int(value)
+    return case_owner_id(conn, case.id)
 
 
 # -- §32: deemed acceptance ---------------------------------------------------------------------------------

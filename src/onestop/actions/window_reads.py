@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from onestop.access import case_owner_id
 from onestop.actions.runtime import Runtime
 from onestop.actions.window import outstanding_deferred
 from onestop.cases.case import Case
@@ -193,9 +194,7 @@ def application_view(rt: Runtime, number: str) -> ApplicationView:
         party = None
         if case.party_id is not None:
             party = conn.execute(sa.select(parties).where(parties.c.id == case.party_id)).mappings().first()
-        owner = conn.execute(
-            sa.select(case_submissions.c.user_id).where(case_submissions.c.case_id == case.id)
-        ).scalar()
+        owner = case_owner_id(conn, case.id)
         stages: list[StageView] = []
         flat: list[ApprovalView] = []
         for child in repo.load_children(conn, case.id or 0):

@@ -67,6 +67,13 @@ def access_center(actor: Actor | None) -> Actor:
     return actor
 
 
+def access_staff(actor: Actor, message: str) -> Actor:
+    """Queues and the knowledge base: the hotline center and the units' handlers, not other staff."""
+    if not is_center(actor) and not actor.has_role(Role.HANDLER):
+        raise AccessDenied(message)
+    return actor
+
+
 def access_center_review(actor: Actor | None) -> Actor:
     """Extension approvals, reply reviews and concluding reviews: operators and supervisors."""
     if actor is None or not actor.has_role(Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN):

@@ -106,6 +106,13 @@ def readable_units(actor: Actor, tree: UnitTree) -> frozenset[UnitId] | None:
     return unit_scope(actor, tree)
 
 
+def access_rating_device(actor: Actor) -> Actor:
+    """The counter's rating device (评价器) runs under a window clerk's login."""
+    if not actor.has_role(Role.WINDOW_CLERK):
+        raise RatingForbidden("评价器仅供窗口使用（需窗口受理员账号登录）", field=None)
+    return actor
+
+
 def access_ratings(actor: Actor | None) -> Actor:
     """Ratings lists and statistics are for staff; the public rates, it does not browse others' ratings."""
     if actor is None or not actor.has_role(*_UNIT_STAFF_ROLES, Role.SUPERVISOR, Role.ADMIN):

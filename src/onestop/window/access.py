@@ -56,6 +56,13 @@ def access_window_desk(actor: Actor | None) -> Actor:
     return actor
 
 
+def access_certificate_lookup(actor: Actor) -> Actor:
+    """Whether someone holds certificates is personal data: only the window looks it up (免提交 at intake)."""
+    if not actor.has_role(Role.WINDOW_CLERK):
+        raise WindowForbidden("仅窗口受理员可以查询申请人的电子证照")
+    return actor
+
+
 def access_approval_queue(actor: Actor | None) -> Actor:
     if actor is None or not actor.has_role(Role.APPROVER) or actor.unit_id is None:
         raise WindowForbidden("仅部门审批员可以查看审批队列")

@@ -17,7 +17,7 @@ from onestop.actions.intake import FormInvalid
 from onestop.cases.case import Case
 from onestop.cases.errors import NotFound
 from onestop.cases.kinds import get_kind
-from onestop.hotline.access import AccessDenied, access_center, is_center
+from onestop.hotline.access import access_center, access_staff
 from onestop.hotline.intake import RequestInvalid
 from onestop.hotline.kinds import Channel
 from onestop.hotline.stats import StatsRow
@@ -436,8 +436,7 @@ def kb_search(
     k: Annotated[int, Query(ge=1, le=20)] = 5,
 ) -> list[KbHit]:
     actor = require_actor(principal)
-    if not is_center(actor) and not actor.has_role(Role.HANDLER):
-        raise AccessDenied("知识库检索仅供工作人员使用")
+    access_staff(actor, "知识库检索仅供工作人员使用")
     hits = kb.search(state.rt, q, k=k, category=category)
     return [KbHit(entry=_kb(kb.get_entry(state.rt, h.entry.id)), score=h.score, matched=list(h.matched)) for h in hits]
 

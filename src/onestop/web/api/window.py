@@ -29,7 +29,12 @@ from onestop.web.schemas import Strict
 from onestop.web.state import WebState, web_state
 from onestop.web.validators import SafeStr
 from onestop.web.window_handlers import ActIn, MaterialIn, act_on_application, act_on_approval, materials
-from onestop.window.access import access_application, access_approval_act, access_approval_queue
+from onestop.window.access import (
+    access_application,
+    access_approval_act,
+    access_approval_queue,
+    access_certificate_lookup,
+)
 
 router = APIRouter(prefix="/window", tags=["一窗受理"])
 
@@ -173,12 +178,7 @@ def target(
 ) -> dict[str, Any]:
     applicant = None
     if id_number:
-        # Whether someone holds certificates is personal data: only the window looks it up.
-        actor = require_actor(principal)
-        if not actor.has_role(Role.WINDOW_CLERK):
-            from onestop.window.access import WindowForbidden
-
-            raise WindowForbidden("仅窗口受理员可以查询申请人的电子证照")
+        access_certificate_lookup(require_actor(principal))
         applicant = window.Applicant(applicant_kind, "", id_number)
     tgt, check = window.preview(state.rt, code, variant=variant, applicant=applicant)
     return {

@@ -20,7 +20,7 @@ from onestop.cases.engine import valid_actions
 from onestop.cases.kinds import get_kind
 from onestop.db.engine import read
 from onestop.errors import DomainError
-from onestop.hotline.access import AccessDenied, access_center, access_stats, is_center
+from onestop.hotline.access import access_center, access_staff, access_stats, is_center
 from onestop.hotline.intake import RequestInvalid
 from onestop.hotline.kinds import Category, Channel, Urgency, VisitResult
 from onestop.hotline.rules import HotlineError
@@ -148,8 +148,7 @@ def _final_state(state: WebState, actor: Actor, number: str) -> str:
 def queue_page(name: Annotated[str, Path(max_length=20)], request: Request, principal: PrincipalDep,
                state: StateDep) -> Response:  # fmt: skip
     actor = page_actor(principal)
-    if not is_center(actor) and not actor.has_role(Role.HANDLER):
-        raise AccessDenied("仅限工作人员查看")
+    access_staff(actor, "仅限工作人员查看")
     rows = hl.queue(state.rt, actor, name, limit=200)
     return render(
         request,
@@ -306,8 +305,7 @@ def _kb_page(request: Request, state: WebState, actor: Actor, **extra: Any) -> R
 @router.get("/hotline/kb")
 def kb_page(request: Request, principal: PrincipalDep, state: StateDep) -> Response:
     actor = page_actor(principal)
-    if not is_center(actor) and not actor.has_role(Role.HANDLER):
-        raise AccessDenied("知识库仅供工作人员使用")
+    access_staff(actor, "知识库仅供工作人员使用")
     return _kb_page(request, state, actor)
 
 

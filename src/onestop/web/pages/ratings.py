@@ -6,18 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from onestop.access import NOT_FOUND_MESSAGE, AccessDenied
+from onestop.access import NOT_FOUND_MESSAGE, case_owner_id
 from onestop.actions import ratings as actions
 from onestop.actions import ratings_reads as reads
 from onestop.cases.errors import DomainError, NotFound
 from onestop.cases.kinds import get_kind
 from onestop.db import cases_repo
 from onestop.db.engine import read
-from onestop.db.tables import case_submissions
 from onestop.org.masking import mask_text
 from onestop.org.roles import Role
 from onestop.org.users import Actor
@@ -73,9 +71,7 @@ def _rate_context(state: WebState, principal: Principal, number: str) -> dict[st
             case = cases_repo.load_case(conn, number)
         except NotFound:
             return ctx
-        owner = conn.execute(
-            sa.select(case_submissions.c.user_id).where(case_submissions.c.case_id == case.id)
-        ).scalar()
+        owner = case_owner_id(conn, case.id)
         if owner is None or owner != actor.user_id:
             return ctx
         ctx.update(own=True, case=_case_summary(state, case), rated=reads.case_ratings(conn, case.id or 0))
@@ -163,10 +159,7 @@ def rate_submit(request: Request, principal: PrincipalDep, form: FormDep, state:
 
 
 def _device_actor(principal: Principal) -> Actor:
-    actor = page_actor(principal)
-    if not actor.has_role(Role.WINDOW_CLERK):
-        raise AccessDenied("评价器仅供窗口使用（需窗口受理员账号登录）")
-    return actor
+    return access.access_rating_device(page_actor(principal))
 
 
 @router.get("/ratings/device")

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from onestop.access import CaseAccess
+from onestop.access import CaseAccess, case_owner_id
 from onestop.actions.intake import ANONYMOUS, IntakeForm, get_form
 from onestop.actions.privacy import PartyRecord
 from onestop.cases.case import Case
@@ -257,7 +257,7 @@ def timeline(conn: Connection, case: Case, *, reveal: bool = False, public: bool
             for r in conn.execute(sa.select(users.c.id, users.c.display_name).where(users.c.id.in_(ids)))
         }
     states = _state_labels()
-    owner_id = conn.execute(sa.select(case_submissions.c.user_id).where(case_submissions.c.case_id == case.id)).scalar()
+    owner_id = case_owner_id(conn, case.id)
     out = []
     for e in events:
         spec = kind.actions.get(e.action)
